@@ -1,0 +1,69 @@
+/**
+ * `claimlens textconv <file>`: Git's textconv filter for sidecars (see
+ * `claimlens git-setup`). Prints one readable block per claim so that
+ * `git diff`, `git log -p` and `git show` read as verdict and attribution
+ * changes next to the quote.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findConflictBlocks } from '../../core/review/conflictMarkup';
+import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
+import { renderSidecarText } from '../../core/review/textconv';
+import { decodeText, UndecodableTextError } from '../../core/text';
+import { CliError, type CliCommand, type CliIO, UsageError } from '../io';
+
+const usage = `Usage: claimlens textconv <sidecar>
+
+Prints a stable, readable rendering of one sidecar (one block per claim: quote,
+verdict, speaker, status, rationale, note, sources, tags) for Git's textconv:
+  git config diff.claimlens.textconv "claimlens textconv"
+('claimlens git-setup' configures it for you). A file that is not a valid
+sidecar (e.g. mid-way through a hand edit) is printed as it is, after a line
+saying why, so 'git diff' keeps working.
+
+Exit status: 0, or 1 when the file cannot be read.
+`;
+
+const command: CliCommand = {
+  name: 'textconv',
+  summary: "render a sidecar as readable text for Git's textconv (git diff, git log -p)",
+  usage,
+  async run(args: string[], io: CliIO): Promise<number> {
+    let positionals: string[];
+    try {
+      positionals = parseArgs({ args, allowPositionals: true, options: {} }).positionals;
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (positionals.length !== 1) throw new UsageError('expected one sidecar file');
+    const shown = positionals[0];
+    let bytes: Uint8Array;
+    try {
+      bytes = await fsp.readFile(path.resolve(io.cwd, shown));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read (${code ?? (e as Error).message})`);
+    }
+    let text: string;
+    try {
+      text = decodeText(bytes).text;
+    } catch (e) {
+      if (e instanceof UndecodableTextError) throw new CliError(`${shown}: ${e.message}`);
+      throw e;
+    }
+    try {
+      const sidecar = readSidecarVersion(text, shown);
+      if (sidecar) io.stdout.write(renderSidecarText(sidecar, { conflicts: findConflictBlocks(text) }));
+    } catch (e) {
+      if (!(e instanceof SidecarReadError)) throw e;
+      // Git shows whatever textconv prints: the raw text beats a failed diff.
+      const reason = e.diagnostics.find((d) => d.severity === 'error') ?? e.diagnostics[0];
+      io.stdout.write(`(not a valid ClaimLens sidecar${reason ? ` — line ${reason.line}: ${reason.message}` : ''}; shown as it is)\n`);
+      io.stdout.write(text.endsWith('\n') || text === '' ? text : text + '\n');
+    }
+    return 0;
+  },
+};
+
+export default command;
