@@ -20,8 +20,10 @@ const entries = [
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
-if (existsSync('src/core/index/worker.ts')) {
-  entries.push({ entryPoints: ['src/core/index/worker.ts'], outfile: 'dist/indexWorker.js' });
+// The extraction worker thread of `claimlens index build` (src/cli/workerPool.ts loads it from
+// the folder of the bundle that starts it, so the extension can reuse it too).
+if (existsSync('src/cli/indexWorker.ts')) {
+  entries.push({ entryPoints: ['src/cli/indexWorker.ts'], outfile: 'dist/indexWorker.js' });
 }
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
 chmodSync('dist/cli.js', 0o755);
