@@ -1,0 +1,466 @@
+/**
+ * Speaker stances: for each attributed claim, what the speaker is for or
+ * against — policies and topics from the topic table (targets.ts) and the
+ * people, organisations and countries named around the claim (through the
+ * directed classifier) — and the corpus-wide aggregation shown in the
+ * speaker hover card, where people's confirmed stances win.
+ */
+import type { ExtractedClaim, ExtractedSpeaker, ExtractedStance } from '../extract/types';
+import type { Polarity, Stance } from '../sidecar/model';
+import { OffsetMap } from '../text';
+import { classifyPair } from './directed';
+import { stem, tokenize } from './directedFeatures';
+import { findTopicMentions, isTopic, normaliseTarget, type TopicMention } from './targets';
+
+/** Stems of words that, governing a topic, mean the holder is for it. */
+const FOR_TOPIC = new Set([
+  'support', 'back', 'urg', 'call', 'push', 'propos', 'plan', 'pledg', 'promis', 'want', 'favor', 'favour',
+  'welcom', 'hail', 'prais', 'endors', 'champion', 'spearhead', 'advocat', 'demand', 'insist', 'need', 'must',
+  'should', 'agre', 'commit', 'send', 'deploy', 'establish', 'creat', 'build', 'lead', 'defend', 'effort',
+  'prepar', 'ready', 'willing', 'determin', 'seek', 'sought', 'aim', 'work', 'help', 'approv',
+]);
+/** Stems of words that, governing a topic, mean the holder is against it. */
+const AGAINST_TOPIC = new Set([
+  'oppos', 'reject', 'refus', 'refusal', 'resist', 'warn', 'criticis', 'criticiz', 'condemn', 'denounc',
+  'block', 'veto', 'balk', 'reluct', 'reluctanc', 'hesitant', 'skeptic', 'sceptic', 'doubt', 'against',
+  'dismiss', 'slam', 'attack', 'rul', 'halt', 'stop', 'prevent', 'avoid', 'fear', 'worri', 'concern',
+  'mistak', 'danger', 'dangerous', 'wrong', 'reckless', 'premature', 'naive', 'error', 'disaster',
+]);
+/** Words after a topic that judge it ("… would be a grave mistake"). */
+const GOOD_AFTER = new Set(['essential', 'necessary', 'vital', 'right', 'good', 'important', 'crucial', 'key', 'welcom', 'success', 'need']);
+const BAD_AFTER = new Set(['mistak', 'danger', 'dangerous', 'wrong', 'error', 'disaster', 'reckless', 'premature', 'bad', 'unacceptabl', 'folly', 'naive', 'betrayal', 'risk', 'risky', 'catastroph', 'blunder']);
+const NEGATORS = new Set(['not', 'no', 'never', "n't", 'without', 'nor', 'neither', 'cannot']);
+/** Tokens that end the clause a topic sits in, when scanning away from it. */
+const CLAUSE_BREAKS = new Set(['that', ',', ';', ':', '—', '–', '(', ')', '.', '?', '!', 'but', 'while', 'although', 'which', 'who']);
+/** Phrases that point back at a topic named just before. */
+const ANAPHORA = /\b(?:such a (?:move|step|decision|plan|measure)|the move|that move|this move|the idea|that idea|such an idea)\b/i;
+/** "until <clause>" runs to the punctuation; "without <noun phrase>" stops at the next verb. */
+const QUALIFIER = /\b(?:(?:until|unless|as long as)\s+(?:[^,.;:—–?!]|\.(?=\p{L}))+|(?:without|in the absence of)\s+(?:(?!(?:would|will|is|was|are|were|should|could|might|must|can|may|to|if|that|which|who|when|and|or)\b)(?:[^,.;:—–?!\s]|\.(?=\p{L}))+\.?\s*)+)/iu;
+
+interface Token {
+  text: string;
+  stem: string;
+  start: number;
+  end: number;
+}
+
+function tokensWithOffsets(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’-][\p{L}]+)*|[^\s\p{L}\p{N}]/gu)) {
+    let word = m[0].toLowerCase().replace(/’/g, "'");
+    // "doesn't" → "does" + "n't", so the negator is a token of its own.
+    if (word.endsWith("n't") && word.length > 3) {
+      out.push({ text: word.slice(0, -3), stem: stem(word.slice(0, -3)), start: m.index!, end: m.index! + word.length - 3 });
+      word = "n't";
+      out.push({ text: word, stem: word, start: m.index! + m[0].length - 3, end: m.index! + m[0].length });
+      continue;
+    }
+    out.push({ text: word, stem: stem(word), start: m.index!, end: m.index! + m[0].length });
+  }
+  return out;
+}
+
+function isNegator(t: Token): boolean {
+  return NEGATORS.has(t.text);
+}
+
+/** Sentence boundaries (UTF-16) of the sentence that contains `offset`. */
+function sentenceAround(text: string, offset: number): [number, number] {
+  let start = offset;
+  while (start > 0 && !/[.!?\n]/.test(text[start - 1])) start--;
+  // Quotes may close after the period: ".”"
+  while (start < text.length && /[\s”"’]/.test(text[start]) && start < offset) start++;
+  let end = offset;
+  while (end < text.length && !/[.!?\n]/.test(text[end])) end++;
+  while (end < text.length && /[.!?”"’]/.test(text[end])) end++;
+  return [start, end];
+}
+
+/** The polarity words around one topic mention give, in [-1, 1], or null when there is no signal. */
+function topicPolarity(tokens: Token[], mention: TopicMention, cueStem: string | null): { value: number; signals: number } | null {
+  const firstInside = tokens.findIndex((t) => t.end > mention.start);
+  const afterIndex = tokens.findIndex((t) => t.start >= mention.end);
+  let governing = 0;
+  let negations = 0;
+  let signals = 0;
+  // Inside the mention: "refusal to send troops" is partly matched by the pattern itself.
+  for (let i = firstInside - 1; i >= 0 && i >= firstInside - 10; i--) {
+    const t = tokens[i];
+    if (CLAUSE_BREAKS.has(t.text)) break;
+    if (isNegator(t)) {
+      negations++;
+      signals++;
+      continue;
+    }
+    // Governing words compose: "rejecting Russia's demand to lift" = against × for = against.
+    const g = AGAINST_TOPIC.has(t.stem) || AGAINST_TOPIC.has(t.text) ? -1 : FOR_TOPIC.has(t.stem) || FOR_TOPIC.has(t.text) ? 1 : 0;
+    if (g !== 0) {
+      governing = (governing || 1) * g;
+      signals++;
+    }
+  }
+  let judged = 0;
+  if (afterIndex >= 0) {
+    let negatedAfter = false;
+    for (let i = afterIndex; i < tokens.length && i < afterIndex + 10; i++) {
+      const t = tokens[i];
+      if (['.', ';', '?', '!', '—'].includes(t.text)) break;
+      if (t.text === 'not' || t.text === "n't" || t.text === 'never' || t.text === 'no') negatedAfter = true;
+      if (BAD_AFTER.has(t.stem) || BAD_AFTER.has(t.text)) judged = negatedAfter ? 1 : -1;
+      else if (GOOD_AFTER.has(t.stem) || GOOD_AFTER.has(t.text)) judged = negatedAfter ? -1 : 1;
+      if (judged !== 0) {
+        signals++;
+        break;
+      }
+    }
+  }
+  if (signals === 0) {
+    // Nothing local: fall back on the claim's own cue verb ("criticised …", "hailed …").
+    if (cueStem && AGAINST_TOPIC.has(cueStem)) return { value: -mention.sign, signals: 1 };
+    if (cueStem && (cueStem === 'hail' || cueStem === 'prais' || cueStem === 'welcom' || cueStem === 'urg')) return { value: mention.sign, signals: 1 };
+    return null;
+  }
+  let value = (governing || 1) * (judged || 1) * (negations % 2 === 1 ? -1 : 1);
+  if (governing === 0 && judged === 0 && negations === 0) value = 0;
+  return { value: value * mention.sign, signals };
+}
+
+const ENTITY_STOP = new Set([
+  'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'January', 'February', 'March', 'April',
+  'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December', 'The', 'A', 'An', 'But', 'And', 'He', 'She',
+  'It', 'They', 'We', 'I', 'This', 'That', 'There', 'In', 'On', 'For', 'So', 'Still', 'However', 'While', 'If', 'My', 'Our',
+  'Despite', 'After', 'Before', 'As', 'At', 'By', 'With', 'From', 'Beyond', 'Meanwhile', 'Many', 'Some', 'Others', 'Retired', 'Speaking',
+]);
+
+/** Capitalised runs (names of people, organisations, countries) in a sentence, UTF-16 spans. */
+function namedEntities(sentence: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const re = /\p{Lu}[\p{L}.'’-]*(?:\s+(?:of\s+|de\s+|al-)?\p{Lu}[\p{L}.'’-]*)*/gu;
+  for (const m of sentence.matchAll(re)) {
+    let text = m[0].replace(/['’]s$|['’]$/, '');
+    const words = text.split(/\s+/);
+    while (words.length && ENTITY_STOP.has(words[0])) words.shift();
+    if (!words.length) continue;
+    text = words.join(' ');
+    const start = m.index! + m[0].indexOf(text);
+    if (text.length < 2 || /^[A-Z]\.?$/.test(text)) continue;
+    // Adjectives, not parties: "U.S.-brokered", "French-British", a lone "European".
+    if (/-\p{Ll}/u.test(text) || /^\p{Lu}\p{L}*-\p{Lu}\p{L}*$/u.test(text) || (!/\s/.test(text) && /(?:an|ish|ese|ic)$/.test(text) && !/^(?:Iran|Pakistan|Afghanistan|Sudan|Japan|Taiwan|Oman|Kazakhstan)$/.test(text))) continue;
+    out.push([start, start + text.length]);
+  }
+  return out;
+}
+
+function polarityOf(value: number): Polarity {
+  return value > 0 ? 'support' : value < 0 ? 'oppose' : 'neutral';
+}
+
+/** The summary verb phrase for a polarity toward a target. */
+function verbFor(polarity: Polarity, target: string): string {
+  const topic = isTopic(target);
+  switch (polarity) {
+    case 'support':
+      return topic ? 'Supports' : 'Speaks favourably of';
+    case 'oppose':
+      return topic ? 'Opposes' : 'Criticises';
+    case 'neutral':
+      return 'Comments on';
+    default:
+      return 'Has mixed views on';
+  }
+}
+
+export function summarise(polarity: Polarity, target: string, qualifier?: string): string {
+  return `${verbFor(polarity, target)} ${target}${qualifier ? ` ${qualifier}` : ''}`;
+}
+
+/** The qualifier ("until peace is established") at the end of a summary made by `summarise`. */
+function qualifierOf(summary: string, polarity: Polarity, target: string): string | undefined {
+  const head = `${verbFor(polarity, target)} ${target} `;
+  if (!summary.startsWith(head)) return undefined;
+  return summary.slice(head.length).replace(/\s*\(.*\)$/, '').trim() || undefined;
+}
+
+function cleanQualifier(q: string): string {
+  return q.trim().replace(/\.$/, '').replace(/[“”"«»]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+interface Evidence {
+  target: string;
+  value: number;
+  confidence: number;
+  qualifier?: string;
+}
+
+/**
+ * Stances of each claim's speaker in one document. `text` is the document;
+ * claim offsets are code points. One stance per (speaker, target), evidence
+ * from several claims combined (conflicting claims make it `mixed`).
+ */
+export function computeStances(text: string, extraction: { speakers: ExtractedSpeaker[]; claims: ExtractedClaim[] }): ExtractedStance[] {
+  const map = new OffsetMap(text);
+  const speakers = new Map(extraction.speakers.map((s) => [s.id, s]));
+  const grouped = new Map<string, { speaker: string; target: string; items: Array<Evidence & { claim: string }> }>();
+
+  const claims = extraction.claims.filter((c) => c.speaker !== null).sort((a, b) => a.start - b.start);
+  for (const claim of claims) {
+    const speaker = speakers.get(claim.speaker!);
+    if (!speaker) continue;
+    const spans = [[claim.start, claim.end], claim.cue, claim.source].filter((s): s is [number, number] => Array.isArray(s));
+    const from = map.toUtf16(Math.min(...spans.map((s) => s[0])));
+    const to = map.toUtf16(Math.max(...spans.map((s) => s[1])));
+    const [sStart] = sentenceAround(text, from);
+    const [, sEnd] = sentenceAround(text, Math.max(from, to - 1));
+    const sentence = text.slice(sStart, sEnd);
+    const tokens = tokensWithOffsets(sentence);
+    const cueStem = claim.cue ? stem(tokenize(map.slice(claim.cue[0], claim.cue[1]))[0] ?? '') : null;
+    const evidence: Evidence[] = [];
+
+    // Policies and topics.
+    let mentions = salientTopics(sentence);
+    const qualifierMatch = sentence.match(QUALIFIER) ?? nextSentenceQualifier(text, map, sEnd, claim, claims);
+    if (mentions.length === 0 && ANAPHORA.test(sentence)) {
+      // "… might consider such a move": the main topic of the nearest sentence before that has one.
+      const before = topicBefore(text, sStart);
+      const at = sentence.search(ANAPHORA);
+      if (before) mentions = [{ canonical: before, sign: 1, start: at, end: at + sentence.match(ANAPHORA)![0].length }];
+    }
+    const claimFrom = map.toUtf16(claim.start) - sStart;
+    const claimTo = map.toUtf16(claim.end) - sStart;
+    for (const mention of mentions) {
+      const result = topicPolarity(tokens, mention, cueStem);
+      const value = result ? result.value : 0;
+      // A topic merely named near a claim, with no polarity, says nothing about the speaker.
+      if (value === 0 && !(mention.start < claimTo && claimFrom < mention.end)) continue;
+      const confidence = result ? Math.min(0.9, 0.55 + 0.15 * result.signals) : 0.3;
+      evidence.push({ target: mention.canonical, value, confidence, qualifier: value !== 0 && qualifierMatch ? cleanQualifier(qualifierMatch[0]) : undefined });
+    }
+
+    // People, organisations, countries: the directed classifier, speaker as p.
+    const speakerSpan = speakerSpanIn(sentence, sStart, claim, speaker, map);
+    if (speakerSpan) {
+      const seen = new Set<string>();
+      for (const entity of namedEntities(sentence)) {
+        if (entity[0] < speakerSpan[1] && speakerSpan[0] < entity[1]) continue;
+        const name = sentence.slice(entity[0], entity[1]);
+        const target = resolveEntity(name, extraction.speakers);
+        if (!target || target === speaker.name || speaker.aliases.includes(target) || seen.has(target)) continue;
+        if (mentions.some((m) => m.start <= entity[0] && entity[1] <= m.end)) continue;
+        seen.add(target);
+        const sentiment = classifyPair({ sentence, p: speakerSpan, q: entity });
+        if (sentiment.from !== 'p' || sentiment.polarity === 'neutral' || sentiment.confidence < 0.5) continue;
+        evidence.push({ target, value: sentiment.polarity === 'positive' ? 1 : -1, confidence: Math.round(sentiment.confidence * 100) / 100 });
+      }
+    }
+
+    for (const e of evidence) {
+      const key = `${speaker.id}\u0000${e.target}`;
+      const group = grouped.get(key) ?? { speaker: speaker.id, target: e.target, items: [] };
+      group.items.push({ ...e, claim: claim.id });
+      grouped.set(key, group);
+    }
+  }
+
+  const stances: ExtractedStance[] = [];
+  for (const group of grouped.values()) {
+    const support = group.items.filter((i) => i.value > 0);
+    const oppose = group.items.filter((i) => i.value < 0);
+    const polarity: Polarity = support.length && oppose.length ? 'mixed' : support.length ? 'support' : oppose.length ? 'oppose' : 'neutral';
+    const sided = polarity === 'support' ? support : polarity === 'oppose' ? oppose : group.items;
+    const qualifier = sided.find((i) => i.qualifier)?.qualifier;
+    const confidence = combineConfidence(sided.map((i) => i.confidence)) * (polarity === 'mixed' ? 0.6 : 1);
+    stances.push({
+      speaker: group.speaker,
+      target: group.target,
+      polarity,
+      claims: [...new Set(group.items.map((i) => i.claim))],
+      summary: polarity === 'mixed' ? mixedSummary(group.target, support.length, oppose.length) : summarise(polarity, group.target, qualifier),
+      confidence: Math.round(confidence * 100) / 100,
+    });
+  }
+  return stances.sort((a, b) => b.claims.length - a.claims.length || b.confidence - a.confidence);
+}
+
+/**
+ * Topic mentions that are what a sentence is about: those inside a qualifier
+ * ("lifting sanctions without a truce") only qualify the main topic.
+ */
+function salientTopics(sentence: string): TopicMention[] {
+  const qualifiers = [...sentence.matchAll(new RegExp(QUALIFIER.source, 'giu'))].map((m) => [m.index!, m.index! + m[0].length]);
+  return findTopicMentions(sentence).filter((t) => !qualifiers.some(([a, b]) => t.start >= a && t.end <= b));
+}
+
+/** The main topic of the nearest of the two sentences before `offset` that names one. */
+function topicBefore(text: string, offset: number): string | null {
+  let end = offset;
+  for (let k = 0; k < 2 && end > 0; k++) {
+    const [start] = sentenceAround(text, Math.max(0, end - 2));
+    const topics = salientTopics(text.slice(start, end)).filter((t) => t.canonical !== 'sanctions on Russia');
+    if (topics.length) return topics[0].canonical;
+    end = start;
+  }
+  return null;
+}
+
+/** A qualifier in the next sentence when the same speaker goes on ("he said it won't be time until …"). */
+function nextSentenceQualifier(text: string, map: OffsetMap, sEnd: number, claim: ExtractedClaim, claims: ExtractedClaim[]): RegExpMatchArray | null {
+  const [nStart, nEnd] = sentenceAround(text, Math.min(text.length - 1, sEnd + 1));
+  if (nStart <= sEnd - 1) return null;
+  const sameSpeakerNext = claims.some((c) => c !== claim && c.speaker === claim.speaker && map.toUtf16(c.start) >= nStart && map.toUtf16(c.start) < nEnd);
+  if (!sameSpeakerNext) return null;
+  return text.slice(nStart, nEnd).match(QUALIFIER);
+}
+
+/** Where the speaker is named in the sentence (the claim's source span, else a mention or the name). */
+function speakerSpanIn(sentence: string, sStart: number, claim: ExtractedClaim, speaker: ExtractedSpeaker, map: OffsetMap): [number, number] | null {
+  const sEnd = sStart + sentence.length;
+  const candidates: Array<[number, number]> = [];
+  if (claim.source) candidates.push([map.toUtf16(claim.source[0]), map.toUtf16(claim.source[1])]);
+  for (const m of speaker.mentions) candidates.push([map.toUtf16(m[0]), map.toUtf16(m[1])]);
+  for (const [a, b] of candidates) if (a >= sStart && b <= sEnd && b > a) return [a - sStart, b - sStart];
+  for (const name of [speaker.name, ...speaker.aliases]) {
+    const at = sentence.indexOf(name);
+    if (at >= 0 && name) return [at, at + name.length];
+  }
+  return null;
+}
+
+/** A known speaker's canonical name when the entity names one; else the normalised entity. */
+function resolveEntity(name: string, speakers: ExtractedSpeaker[]): string {
+  for (const s of speakers) {
+    if (s.name === name || s.aliases.includes(name)) return s.name;
+    const last = s.name.split(/\s+/).pop();
+    if (s.kind === 'person' && last && last === name) return s.name;
+  }
+  return normaliseTarget(name);
+}
+
+function combineConfidence(values: number[]): number {
+  if (!values.length) return 0;
+  // Independent pieces of evidence: 1 − Π(1 − c), capped below certainty.
+  return Math.min(0.99, 1 - values.reduce((acc, c) => acc * (1 - c), 1));
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function mixedSummary(target: string, support: number, oppose: number): string {
+  const verb = isTopic(target) ? ['supports', 'opposes'] : ['speaks favourably', 'critically'];
+  return isTopic(target)
+    ? `Has mixed views on ${target}: ${verb[0]} it in ${plural(support, 'statement')}, ${verb[1]} it in ${plural(oppose, 'statement')}`
+    : `Has mixed views on ${target}: favourable in ${plural(support, 'statement')}, critical in ${plural(oppose, 'statement')}`;
+}
+
+/** One speaker's stance across the corpus, as the hover card shows it. */
+export interface AggregatedStance {
+  speaker: string;
+  target: string;
+  polarity: Polarity;
+  /** Evidence claims, with the document each comes from. */
+  claims: Array<{ document: string; claim: string }>;
+  statements: number;
+  documents: number;
+  /** Statements on each side (for mixed stances: both sides). */
+  support: number;
+  oppose: number;
+  summary: string;
+  confidence: number;
+  /** True when a person confirmed or edited this stance in a sidecar. */
+  confirmed: boolean;
+}
+
+/** A confirmed stance from a sidecar, optionally with the document (file name) it was confirmed in. */
+export type ConfirmedStance = Stance & { document?: string };
+
+/**
+ * Corpus-wide stances: per speaker and normalised target, evidence from every
+ * document gathered; most-evidenced first. Conflicting evidence gives `mixed`
+ * with both sides counted. A confirmed stance (from the sidecars) replaces the
+ * computed one for its speaker and target and is marked `confirmed`.
+ */
+export function aggregateStances(perDocument: Array<{ document: string; stances: ExtractedStance[] }>, confirmed: ConfirmedStance[] = []): AggregatedStance[] {
+  interface Group {
+    speaker: string;
+    target: string;
+    support: Array<{ document: string; claims: string[]; confidence: number; qualifier?: string }>;
+    oppose: Array<{ document: string; claims: string[]; confidence: number; qualifier?: string }>;
+    neutral: Array<{ document: string; claims: string[]; confidence: number }>;
+  }
+  const groups = new Map<string, Group>();
+  for (const { document, stances } of perDocument) {
+    for (const s of stances) {
+      const target = normaliseTarget(s.target) || s.target;
+      const key = `${s.speaker}\u0000${target}`;
+      const g = groups.get(key) ?? { speaker: s.speaker, target, support: [], oppose: [], neutral: [] };
+      groups.set(key, g);
+      const item = { document, claims: s.claims, confidence: s.confidence, qualifier: qualifierOf(s.summary, s.polarity, s.target) };
+      if (s.polarity === 'support') g.support.push(item);
+      else if (s.polarity === 'oppose') g.oppose.push(item);
+      else if (s.polarity === 'neutral') g.neutral.push(item);
+      else {
+        // A document-level mixed stance: count its claims on both sides by what its summary says.
+        const m = s.summary.match(/in (\d+) statements?, .* in (\d+) statements?/);
+        const half = Math.max(1, Math.floor(s.claims.length / 2));
+        g.support.push({ ...item, claims: s.claims.slice(0, m ? Number(m[1]) : half) });
+        g.oppose.push({ ...item, claims: s.claims.slice(m ? Number(m[1]) : half) });
+      }
+    }
+  }
+
+  const out: AggregatedStance[] = [];
+  for (const g of groups.values()) {
+    const count = (items: Array<{ document: string; claims: string[] }>) => new Set(items.flatMap((i) => i.claims.map((c) => `${i.document}\u0000${c}`))).size;
+    const support = count(g.support);
+    const oppose = count(g.oppose);
+    const all = [...g.support, ...g.oppose, ...g.neutral];
+    const claims = uniqueClaims(all);
+    const documents = new Set(all.map((i) => i.document)).size;
+    const polarity: Polarity = support && oppose ? 'mixed' : support ? 'support' : oppose ? 'oppose' : 'neutral';
+    const sided = polarity === 'support' ? g.support : polarity === 'oppose' ? g.oppose : all;
+    const qualifier = polarity === 'support' || polarity === 'oppose' ? (sided as Array<{ qualifier?: string }>).find((i) => i.qualifier)?.qualifier : undefined;
+    const counts = `(${plural(claims.length, 'statement')}, ${plural(documents, 'document')})`;
+    const summary = polarity === 'mixed' ? `${mixedSummary(g.target, support, oppose)} ${counts}` : `${summarise(polarity, g.target, qualifier)} ${counts}`;
+    const confidence = combineConfidence(sided.map((i) => i.confidence)) * (polarity === 'mixed' ? 0.6 : 1);
+    out.push({ speaker: g.speaker, target: g.target, polarity, claims, statements: claims.length, documents, support, oppose, summary, confidence: Math.round(confidence * 100) / 100, confirmed: false });
+  }
+
+  for (const c of confirmed) {
+    const target = normaliseTarget(c.target) || c.target;
+    const at = out.findIndex((s) => s.speaker === c.speaker && s.target === target);
+    const claims = c.claims.map((claim) => ({ document: c.document ?? '', claim }));
+    const documents = new Set(claims.map((x) => x.document)).size;
+    const replacement: AggregatedStance = {
+      speaker: c.speaker,
+      target,
+      polarity: c.polarity,
+      claims,
+      statements: claims.length,
+      documents,
+      support: c.polarity === 'support' ? claims.length : 0,
+      oppose: c.polarity === 'oppose' ? claims.length : 0,
+      summary: c.summary ?? `${summarise(c.polarity, target)} (${plural(claims.length, 'statement')}, ${plural(documents, 'document')})`,
+      confidence: 1,
+      confirmed: true,
+    };
+    if (at >= 0) out[at] = replacement;
+    else out.push(replacement);
+  }
+
+  // Confirmed first, then most-evidenced, then most confident.
+  return out.sort((a, b) => Number(b.confirmed) - Number(a.confirmed) || b.statements - a.statements || b.confidence - a.confidence || a.target.localeCompare(b.target));
+}
+
+function uniqueClaims(items: Array<{ document: string; claims: string[] }>): Array<{ document: string; claim: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ document: string; claim: string }> = [];
+  for (const i of items) {
+    for (const claim of i.claims) {
+      const key = `${i.document}\u0000${claim}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ document: i.document, claim });
+    }
+  }
+  return out;
+}
