@@ -1,0 +1,359 @@
+/**
+ * Writing a sidecar: deterministic, diff-friendly YAML.
+ *
+ * Layout (documented in the README's format section):
+ * - keys in a fixed order (see the `*_ORDER` lists below); empty optional
+ *   fields are left out; a null `speaker` is left out;
+ * - speakers sorted by id, claims by anchor position (start, end, then id),
+ *   stances by speaker then target — so the order never depends on the order
+ *   in which people worked, and changing a claim's speaker or verdict never
+ *   moves other entries;
+ * - block style, two-space indent, LF line ends, final newline, a blank line
+ *   between entries of the three lists so that Git hunks stay separate;
+ * - no line folding (`lineWidth: 0`): a long quote stays on one line, so a
+ *   changed word shows as one changed line instead of a re-flowed paragraph;
+ *   quote context containing line breaks is written double-quoted with `\n`
+ *   (and `\r` for CRLF documents) so it survives byte for byte.
+ *
+ * With the previous text of the file, the existing YAML document is updated in
+ * place (yaml's Document API): nodes whose value did not change are kept as
+ * they are, with their comments and style; unknown keys written by hand stay
+ * where they are; entries are matched by id, not by position. Saving a model
+ * that equals what the file holds returns the previous text unchanged.
+ */
+import { Document, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, type ToStringOptions, YAMLMap, YAMLSeq, Pair } from 'yaml';
+import type { Claim, Sidecar, SourceLink, Speaker, Stance } from './model';
+import { parseSidecar } from './parse';
+
+export const TO_STRING_OPTIONS: ToStringOptions = {
+  lineWidth: 0,
+  minContentWidth: 0,
+  indent: 2,
+  indentSeq: true,
+  nullStr: 'null',
+};
+
+const ROOT_ORDER = ['version', 'document', 'speakers', 'claims', 'stances'];
+const DOCUMENT_ORDER = ['name', 'sha256'];
+const SPEAKER_ORDER = ['id', 'name', 'kind', 'role', 'aliases', 'note'];
+const CLAIM_ORDER = ['id', 'speaker', 'kind', 'status', 'verdict', 'anchor', 'rationale', 'note', 'sources', 'tags', 'author', 'updated'];
+const ANCHOR_ORDER = ['exact', 'start', 'end', 'prefix', 'suffix'];
+const SOURCE_ORDER = ['url', 'title'];
+const STANCE_ORDER = ['speaker', 'target', 'polarity', 'claims', 'summary', 'author', 'updated'];
+
+type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
+type PlainMap = { [key: string]: Plain };
+
+/** How one part of the file is matched and ordered when updating an existing document. */
+type Shape =
+  | { type: 'scalar'; forceQuoted?: boolean }
+  | { type: 'scalars' }
+  | { type: 'map'; order: string[]; fields: Record<string, Shape>; defaults?: Record<string, Plain> }
+  | { type: 'list'; item: Extract<Shape, { type: 'map' }>; identity: (item: PlainMap) => string; spaced: boolean };
+
+const text: Shape = { type: 'scalar' };
+const quoteText: Shape = { type: 'scalar', forceQuoted: true };
+const SOURCE_SHAPE: Extract<Shape, { type: 'map' }> = { type: 'map', order: SOURCE_ORDER, fields: { url: text, title: text } };
+const ANCHOR_SHAPE: Extract<Shape, { type: 'map' }> = {
+  type: 'map', order: ANCHOR_ORDER,
+  fields: { exact: quoteText, prefix: quoteText, suffix: quoteText, start: text, end: text },
+};
+const SPEAKER_SHAPE: Extract<Shape, { type: 'map' }> = {
+  type: 'map', order: SPEAKER_ORDER, defaults: { kind: 'person' },
+  fields: { id: text, name: text, kind: text, role: text, aliases: { type: 'scalars' }, note: text },
+};
+const CLAIM_SHAPE: Extract<Shape, { type: 'map' }> = {
+  type: 'map', order: CLAIM_ORDER, defaults: { kind: 'direct', status: 'accepted', verdict: 'unverified' },
+  fields: {
+    id: text, speaker: text, kind: text, status: text, verdict: text, anchor: ANCHOR_SHAPE, rationale: text, note: text,
+    sources: { type: 'list', item: SOURCE_SHAPE, identity: (s) => String(s.url), spaced: false },
+    tags: { type: 'scalars' }, author: text, updated: text,
+  },
+};
+const STANCE_SHAPE: Extract<Shape, { type: 'map' }> = {
+  type: 'map', order: STANCE_ORDER,
+  fields: { speaker: text, target: text, polarity: text, claims: { type: 'scalars' }, summary: text, author: text, updated: text },
+};
+const ROOT_SHAPE: Extract<Shape, { type: 'map' }> = {
+  type: 'map', order: ROOT_ORDER,
+  fields: {
+    version: text,
+    document: { type: 'map', order: DOCUMENT_ORDER, fields: { name: text, sha256: text } },
+    speakers: { type: 'list', item: SPEAKER_SHAPE, identity: (s) => String(s.id), spaced: true },
+    claims: { type: 'list', item: CLAIM_SHAPE, identity: (c) => String(c.id), spaced: true },
+    stances: { type: 'list', item: STANCE_SHAPE, identity: (s) => `${s.speaker}\u0000${s.target}`, spaced: true },
+  },
+};
+
+export class UnwritableSidecarError extends Error {}
+
+/**
+ * The YAML text for a sidecar. With `previousYamlText` (the file as it is on
+ * disk), comments, unknown keys and untouched entries keep their exact text.
+ * Throws {@link UnwritableSidecarError} when the previous text cannot be
+ * parsed: rewriting it would lose what a person wrote.
+ */
+export function serializeSidecar(sidecar: Sidecar, previousYamlText?: string): string {
+  const plain = toPlain(sidecar);
+  if (previousYamlText === undefined || previousYamlText.trim() === '') return fresh(plain);
+
+  const previous = parseSidecar(previousYamlText, 'previous');
+  if (!previous.sidecar || !previous.writable) {
+    const first = previous.diagnostics.find((d) => d.severity === 'error');
+    throw new UnwritableSidecarError(
+      `the file has errors${first ? ` (line ${first.line}: ${first.message})` : ''}; it is not rewritten so that nothing in it is lost`);
+  }
+  if (JSON.stringify(toPlain(previous.sidecar)) === JSON.stringify(plain)) return previousYamlText;
+
+  const source = previousYamlText.charCodeAt(0) === 0xfeff ? previousYamlText.slice(1) : previousYamlText;
+  const doc = parseDocument(source, { keepSourceTokens: false });
+  const root = doc.contents;
+  if (!isMap(root)) return fresh(plain);
+  syncMap(doc, root, plain, ROOT_SHAPE);
+  return finish(doc.toString({ ...TO_STRING_OPTIONS, ...layoutOf(source) }));
+}
+
+/**
+ * The indentation habits of a hand-written file, so that saving it does not
+ * re-indent every line: yaml re-renders the whole document, and would
+ * otherwise impose its own indent width and sequence style.
+ */
+export function layoutOf(yamlText: string): Pick<ToStringOptions, 'indent' | 'indentSeq' | 'flowCollectionPadding'> {
+  const layout: Pick<ToStringOptions, 'indent' | 'indentSeq' | 'flowCollectionPadding'> = {};
+  const nested = /^([^\s#-][^\n]*):[ \t]*\r?\n( +)[^\s-]/m.exec(yamlText);
+  if (nested && nested[2].length >= 2 && nested[2].length <= 8) layout.indent = nested[2].length;
+  const sequence = /^( *)[^\s#-][^\n]*:[ \t]*\r?\n( *)- /m.exec(yamlText);
+  if (sequence) layout.indentSeq = sequence[2].length > sequence[1].length;
+  if (/[{[] \S/.test(yamlText)) layout.flowCollectionPadding = true;
+  else if (/[{[][^\s}\]]/.test(yamlText)) layout.flowCollectionPadding = false;
+  return layout;
+}
+
+/** The sidecar as the plain object the file shows: fixed key order, canonical entry order, empties left out. */
+export function toPlain(sidecar: Sidecar): PlainMap {
+  const speakers = [...sidecar.speakers].sort((a, b) => compare(a.id, b.id)).map(speakerPlain);
+  const claims = [...sidecar.claims].sort(compareClaims).map(claimPlain);
+  const stances = [...sidecar.stances].sort((a, b) => compare(a.speaker, b.speaker) || compare(a.target, b.target)).map(stancePlain);
+  return ordered(ROOT_ORDER, {
+    version: sidecar.version,
+    document: ordered(DOCUMENT_ORDER, { name: sidecar.document.name, sha256: sidecar.document.sha256 || undefined }),
+    speakers: speakers.length ? speakers : undefined,
+    claims: claims.length ? claims : undefined,
+    stances: stances.length ? stances : undefined,
+  });
+}
+
+/** Claims in file order: by anchor position, then id. */
+export function compareClaims(a: Claim, b: Claim): number {
+  return a.anchor.start - b.anchor.start || a.anchor.end - b.anchor.end || compare(a.id, b.id);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+function nonEmptyList<T>(value: T[] | undefined): T[] | undefined {
+  return value && value.length ? value : undefined;
+}
+
+function ordered(order: string[], values: Record<string, Plain | undefined>): PlainMap {
+  const out: PlainMap = {};
+  for (const key of order) if (values[key] !== undefined) out[key] = values[key] as Plain;
+  return out;
+}
+
+function speakerPlain(s: Speaker): PlainMap {
+  return ordered(SPEAKER_ORDER, {
+    id: s.id, name: s.name, kind: s.kind, role: nonEmpty(s.role), aliases: nonEmptyList(s.aliases), note: nonEmpty(s.note),
+  });
+}
+
+function claimPlain(c: Claim): PlainMap {
+  const a = c.anchor;
+  return ordered(CLAIM_ORDER, {
+    id: c.id,
+    speaker: c.speaker ?? undefined,
+    kind: c.kind,
+    status: c.status,
+    verdict: c.verdict,
+    anchor: ordered(ANCHOR_ORDER, { exact: a.exact, start: a.start, end: a.end, prefix: nonEmpty(a.prefix), suffix: nonEmpty(a.suffix) }),
+    rationale: nonEmpty(c.rationale),
+    note: nonEmpty(c.note),
+    sources: nonEmptyList(c.sources.map((s: SourceLink) => ordered(SOURCE_ORDER, { url: s.url, title: nonEmpty(s.title) }))),
+    tags: nonEmptyList(c.tags),
+    author: nonEmpty(c.author),
+    updated: nonEmpty(c.updated),
+  });
+}
+
+function stancePlain(s: Stance): PlainMap {
+  return ordered(STANCE_ORDER, {
+    speaker: s.speaker, target: s.target, polarity: s.polarity, claims: nonEmptyList(s.claims),
+    summary: nonEmpty(s.summary), author: nonEmpty(s.author), updated: nonEmpty(s.updated),
+  });
+}
+
+// --- building and updating YAML nodes ----------------------------------------
+
+function fresh(plain: PlainMap): string {
+  const doc = new Document();
+  doc.contents = createNode(doc, plain, ROOT_SHAPE) as YAMLMap;
+  return finish(doc.toString(TO_STRING_OPTIONS));
+}
+
+function finish(yamlText: string): string {
+  const lf = yamlText.replace(/\r\n?/g, '\n');
+  return lf.endsWith('\n') ? lf : lf + '\n';
+}
+
+/** Strings that block scalars or plain style would not keep byte for byte. */
+function needsDoubleQuotes(value: string, shape: Shape): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]/.test(value)) return true;
+  if (shape.type === 'scalar' && shape.forceQuoted === true && /[\n\t]/.test(value)) return true;
+  // In a block scalar, white space at the start or at line ends is fragile
+  // (editors strip it, whitespace-only lines change meaning): quote instead.
+  return value.includes('\n') && (/[ \t]$/m.test(value) || /^[ \t]/.test(value));
+}
+
+function createScalar(value: Plain, shape: Shape): Scalar {
+  const node = new Scalar(value);
+  if (typeof value === 'string' && needsDoubleQuotes(value, shape)) node.type = Scalar.QUOTE_DOUBLE;
+  return node;
+}
+
+function createNode(doc: Document, value: Plain, shape: Shape): Node {
+  if (shape.type === 'map' && isPlainMap(value)) {
+    const map = new YAMLMap();
+    for (const key of shape.order) {
+      if (value[key] === undefined) continue;
+      map.items.push(new Pair(new Scalar(key), createNode(doc, value[key], shape.fields[key] ?? text)));
+    }
+    if (shape === ROOT_SHAPE) {
+      map.items.forEach((pair, i) => {
+        if (i > 1) (pair.key as Scalar).spaceBefore = true;
+      });
+    }
+    return map;
+  }
+  if ((shape.type === 'list' || shape.type === 'scalars') && Array.isArray(value)) {
+    const seq = new YAMLSeq();
+    value.forEach((item, i) => {
+      const node = shape.type === 'list' ? createNode(doc, item, shape.item) : createScalar(item, text);
+      if (shape.type === 'list' && shape.spaced && i > 0) node.spaceBefore = true;
+      seq.items.push(node);
+    });
+    return seq;
+  }
+  return createScalar(value, shape);
+}
+
+function isPlainMap(value: Plain | undefined): value is PlainMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A node that stands for "nothing" (null, empty string, empty list): left alone when the model has nothing there. */
+function isEmptyNode(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  if (isScalar(node)) return node.value === null || node.value === '';
+  if (isSeq(node) || isMap(node)) return node.items.length === 0;
+  return false;
+}
+
+function keyOf(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
+function syncMap(doc: Document, map: YAMLMap, value: PlainMap, shape: Extract<Shape, { type: 'map' }>): void {
+  for (const key of shape.order) {
+    const wanted = value[key];
+    const index = map.items.findIndex((p) => keyOf(p) === key);
+    if (wanted === undefined) {
+      if (index >= 0 && !isEmptyNode(map.items[index].value)) map.items.splice(index, 1);
+      continue;
+    }
+    const fieldShape = shape.fields[key] ?? text;
+    if (index >= 0) {
+      const pair = map.items[index];
+      pair.value = syncValue(doc, pair.value as Node | null, wanted, fieldShape);
+      continue;
+    }
+    if (shape.defaults && shape.defaults[key] === wanted) continue; // absent already means this
+    // Insert after the nearest known key that precedes it in the canonical order.
+    const rank = shape.order.indexOf(key);
+    let insertAt = 0;
+    map.items.forEach((p, i) => {
+      const k = keyOf(p);
+      if (k !== undefined && shape.order.includes(k) && shape.order.indexOf(k) < rank) insertAt = i + 1;
+    });
+    const keyNode = new Scalar(key);
+    if (shape === ROOT_SHAPE && insertAt > 1) keyNode.spaceBefore = true;
+    map.items.splice(insertAt, 0, new Pair(keyNode, createNode(doc, wanted, fieldShape)));
+  }
+}
+
+function syncValue(doc: Document, node: Node | null, value: Plain, shape: Shape): Node {
+  if (shape.type === 'map') {
+    if (!isMap(node) || !isPlainMap(value)) return createNode(doc, value, shape);
+    syncMap(doc, node, value, shape);
+    return node;
+  }
+  if (shape.type === 'list') {
+    if (!isSeq(node) || !Array.isArray(value)) return createNode(doc, value, shape);
+    syncList(doc, node, value as PlainMap[], shape);
+    return node;
+  }
+  if (shape.type === 'scalars') {
+    if (!isSeq(node) || !Array.isArray(value)) return createNode(doc, value, shape);
+    const current = node.items.map((item) => (isScalar(item) ? item.value : undefined));
+    if (current.length === value.length && current.every((v, i) => v === value[i])) return node;
+    const unused = [...node.items];
+    node.items = value.map((v) => {
+      const reuse = unused.findIndex((item) => isScalar(item) && item.value === v);
+      return reuse >= 0 ? unused.splice(reuse, 1)[0] : createScalar(v, text);
+    });
+    return node;
+  }
+  if (isScalar(node)) {
+    if (node.value === value) return node;
+    // A hand-written `verdict: true` (a YAML boolean) already says "true".
+    if (typeof value === 'string' && typeof node.value === 'boolean' && String(node.value) === value) return node;
+    node.value = value;
+    // A changed value gets the style a fresh file would give it: the old
+    // quoting may have been needed only by the old value ("true").
+    node.type = typeof value === 'string' && needsDoubleQuotes(value, shape) ? Scalar.QUOTE_DOUBLE : undefined;
+    return node;
+  }
+  return createScalar(value, shape);
+}
+
+function syncList(doc: Document, seq: YAMLSeq, values: PlainMap[], shape: Extract<Shape, { type: 'list' }>): void {
+  const available = new Map<string, Node[]>();
+  const firstNode = seq.items[0];
+  for (const item of seq.items) {
+    if (!isMap(item)) continue;
+    const identity = shape.identity(item.toJSON() as PlainMap);
+    const bucket = available.get(identity);
+    if (bucket) bucket.push(item as Node);
+    else available.set(identity, [item as Node]);
+  }
+  seq.items = values.map((value, i) => {
+    const existing = available.get(shape.identity(value))?.shift();
+    let node: Node;
+    if (existing && isMap(existing)) {
+      syncMap(doc, existing, value, shape.item);
+      node = existing;
+      // Blank lines are layout: keep a person's, but do not leave the first entry
+      // with one or a moved former first entry without one.
+      if (shape.spaced && i === 0) node.spaceBefore = false;
+      else if (shape.spaced && existing === firstNode) node.spaceBefore = true;
+    } else {
+      node = createNode(doc, value, shape.item);
+      if (shape.spaced && i > 0) node.spaceBefore = true;
+    }
+    return node;
+  });
+}

@@ -1,0 +1,309 @@
+/**
+ * The annotation store: the one place the extension and the CLI read and
+ * write sidecars through.
+ *
+ * - `load` reads a document's sidecar (if any) and caches the parsed state;
+ *   `get` returns the cached state, with anchor resolutions against a given
+ *   document text computed on demand and cached per text.
+ * - `update` applies a change to a draft and writes it back atomically
+ *   (temporary file, then rename). Just before writing it compares the file
+ *   on disk with what was read; if someone else changed it (another window,
+ *   `git checkout`, a hand edit) the change is re-applied to the new content —
+ *   a merge — or refused when the new content has errors. A file with errors
+ *   is never rewritten; a failed write leaves the previous file intact.
+ * - `reload` re-reads after a file-watcher event; `onDidChange` tells
+ *   listeners (the editor) after every load, update and reload.
+ *
+ * Updates of one document are queued, so two quick edits never race each
+ * other inside one process.
+ */
+import { type AnchorResolution, reanchorSidecar, updatedAnchor } from '../anchor/anchor';
+import type { Diagnostic } from '../diagnostics';
+import { baseName, type FileStat, type FileSystem, sidecarLocationFor } from '../fs';
+import { decodeText, encodeText, OffsetMap, sha256Hex, UndecodableTextError } from '../text';
+import { emptySidecar, type EditStamp } from './edits';
+import type { Sidecar } from './model';
+import { MAX_SIDECAR_CHARS, type ParsedSidecar, parseSidecar } from './parse';
+import { serializeSidecar } from './serialize';
+import { DEFAULT_VERDICT_SCALE, type VerdictScale } from './verdicts';
+
+export * from './edits';
+
+export interface SidecarState {
+  documentLocation: string;
+  sidecarLocation: string;
+  /** Whether a sidecar file exists. */
+  exists: boolean;
+  /** The parsed sidecar; undefined when there is no file or it cannot be understood. */
+  sidecar?: Sidecar;
+  diagnostics: Diagnostic[];
+  /** False when the file has errors that make rewriting it unsafe. */
+  writable: boolean;
+  /** The exact text the state was read from (or last written). */
+  yamlText?: string;
+  mtime?: number;
+  size?: number;
+}
+
+export interface StoreEntry extends SidecarState {
+  /** Resolutions of every claim's anchor by claim id, when a document text was given to `get`. */
+  resolutions?: Map<string, AnchorResolution>;
+}
+
+export interface UpdateOptions {
+  /** The current document text: sets `document.sha256` (and is required to create claims from spans). */
+  documentText?: string;
+}
+
+export interface StoreOptions {
+  verdictScale?: VerdictScale;
+  /** Who is editing (stamped as `author`); read on every edit. */
+  author?: () => string | undefined;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** A change could not be saved; the message says what happened and what to do. */
+export class AnnotationStoreError extends Error {
+  constructor(message: string, readonly code: 'unwritable' | 'conflict' | 'write-failed' | 'read-failed' | 'invalid-change' | 'read-only') {
+    super(message);
+  }
+}
+
+const MAX_MERGE_ATTEMPTS = 3;
+
+export class AnnotationStore {
+  private readonly cache = new Map<string, SidecarState>();
+  private readonly resolutionCache = new Map<string, { text: string; resolutions: Map<string, AnchorResolution>; yamlText?: string }>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<(documentLocation: string) => void>();
+
+  constructor(private readonly fs: FileSystem, private readonly options: StoreOptions = {}) {}
+
+  /** The stamp for an edit made now by the configured author. */
+  stamp(): EditStamp {
+    const author = this.options.author?.();
+    return { ...(author ? { author } : {}), now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  }
+
+  onDidChange(listener: (documentLocation: string) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /** The cached state (after `load`), with resolutions against `documentText` when given. */
+  get(documentLocation: string, documentText?: string): StoreEntry | undefined {
+    const state = this.cache.get(documentLocation);
+    if (!state || documentText === undefined || !state.sidecar) return state;
+    const cached = this.resolutionCache.get(documentLocation);
+    if (cached && cached.text === documentText && cached.yamlText === state.yamlText) return { ...state, resolutions: cached.resolutions };
+    const resolutions = reanchorSidecar(documentText, state.sidecar);
+    this.resolutionCache.set(documentLocation, { text: documentText, resolutions, yamlText: state.yamlText });
+    return { ...state, resolutions };
+  }
+
+  /** Reads and caches the sidecar of a document; returns the cached state when already loaded. */
+  async load(documentLocation: string): Promise<SidecarState> {
+    const cached = this.cache.get(documentLocation);
+    if (cached) return cached;
+    return this.reload(documentLocation);
+  }
+
+  /** Re-reads the sidecar from disk (file-watcher events), replacing the cache. */
+  async reload(documentLocation: string): Promise<SidecarState> {
+    const state = await this.read(documentLocation);
+    this.cache.set(documentLocation, state);
+    this.emit(documentLocation);
+    return state;
+  }
+
+  /** Drops a document from the cache (closed editor). */
+  forget(documentLocation: string): void {
+    this.cache.delete(documentLocation);
+    this.resolutionCache.delete(documentLocation);
+  }
+
+  /**
+   * Applies `mutate` to a copy of the sidecar and saves it. Creates the
+   * sidecar on the first change. Resolves with the new state; rejects with an
+   * {@link AnnotationStoreError} (nothing written) when the file has errors,
+   * changed into something unreadable, or cannot be written.
+   */
+  update(documentLocation: string, mutate: (draft: Sidecar) => void, options: UpdateOptions = {}): Promise<SidecarState> {
+    const previous = this.queues.get(documentLocation) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.updateNow(documentLocation, mutate, options));
+    this.queues.set(documentLocation, run);
+    void run.finally(() => {
+      if (this.queues.get(documentLocation) === run) this.queues.delete(documentLocation);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  /** Refreshes the stored offsets and context of anchors that moved or matched approximately (orphans stay untouched). */
+  async reanchor(documentLocation: string, documentText: string): Promise<{ state: SidecarState; updated: number; orphaned: number }> {
+    let updated = 0;
+    let orphaned = 0;
+    const state = await this.update(documentLocation, (draft) => {
+      const map = new OffsetMap(documentText);
+      const resolutions = reanchorSidecar(documentText, draft, { map });
+      updated = 0;
+      orphaned = 0;
+      for (const claim of draft.claims) {
+        const r = resolutions.get(claim.id);
+        if (!r || r.status === 'exact') continue;
+        if (r.status === 'orphaned') {
+          orphaned++;
+          continue;
+        }
+        claim.anchor = updatedAnchor(documentText, claim, r, map);
+        updated++;
+      }
+    }, { documentText });
+    return { state, updated, orphaned };
+  }
+
+  // -------------------------------------------------------------------------
+
+  private emit(documentLocation: string): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(documentLocation);
+      } catch {
+        // A failing listener must not break saving or the other listeners.
+      }
+    }
+  }
+
+  private async read(documentLocation: string): Promise<SidecarState> {
+    const sidecarLocation = sidecarLocationFor(documentLocation);
+    const name = baseName(sidecarLocation);
+    const base = { documentLocation, sidecarLocation };
+    let stat: FileStat | undefined;
+    let bytes: Uint8Array;
+    try {
+      stat = await this.fs.stat(sidecarLocation);
+      if (!stat) return { ...base, exists: false, diagnostics: [], writable: true };
+      if (stat.size > MAX_SIDECAR_CHARS * 4) {
+        return {
+          ...base, exists: true, writable: false, mtime: stat.mtime, size: stat.size,
+          diagnostics: [{ location: sidecarLocation, line: 1, column: 1, severity: 'error', code: 'too-large', message: `the file is ${Math.round(stat.size / 1048576)} MB, far larger than a sidecar: check that it is really a ClaimLens sidecar` }],
+        };
+      }
+      bytes = await this.fs.readFile(sidecarLocation);
+    } catch (error) {
+      if (isNotFound(error)) return { ...base, exists: false, diagnostics: [], writable: true };
+      throw new AnnotationStoreError(`cannot read ${name}: ${reason(error)}; check that the file is readable`, 'read-failed');
+    }
+    let yamlText: string;
+    try {
+      yamlText = decodeText(bytes).text;
+    } catch (error) {
+      const what = error instanceof UndecodableTextError ? error.message : reason(error);
+      return {
+        ...base, exists: true, writable: false, mtime: stat.mtime, size: bytes.byteLength,
+        diagnostics: [{ location: sidecarLocation, line: 1, column: 1, severity: 'error', code: 'encoding', message: `the file ${what}: a sidecar is UTF-8 text; restore it from Git or fix it by hand` }],
+      };
+    }
+    const parsed: ParsedSidecar = parseSidecar(yamlText, sidecarLocation, { verdictScale: this.options.verdictScale ?? DEFAULT_VERDICT_SCALE });
+    return {
+      ...base, exists: true, mtime: stat.mtime, size: bytes.byteLength, yamlText,
+      ...(parsed.sidecar ? { sidecar: parsed.sidecar } : {}),
+      diagnostics: parsed.diagnostics, writable: parsed.writable,
+    };
+  }
+
+  private async updateNow(documentLocation: string, mutate: (draft: Sidecar) => void, options: UpdateOptions): Promise<SidecarState> {
+    const sidecarLocation = sidecarLocationFor(documentLocation);
+    const name = baseName(sidecarLocation);
+    const documentSha = options.documentText === undefined ? undefined : await sha256Hex(options.documentText);
+    let known = this.cache.get(documentLocation) ?? (await this.read(documentLocation));
+
+    for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
+      // What is on disk now may differ from what the change was made against.
+      const onDisk = await this.read(documentLocation);
+      const changedOnDisk = onDisk.exists !== known.exists || onDisk.yamlText !== known.yamlText;
+      if (changedOnDisk) {
+        known = onDisk;
+        this.cache.set(documentLocation, onDisk);
+        this.emit(documentLocation);
+      }
+      if (known.exists && (!known.sidecar || !known.writable)) {
+        const first = known.diagnostics.find((d) => d.severity === 'error');
+        throw new AnnotationStoreError(
+          `${name} ${changedOnDisk ? 'changed on disk and now has' : 'has'} errors${first ? ` (line ${first.line}: ${first.message})` : ''}; ` +
+          'your change was not saved so that nothing in the file is lost: fix the file (claimlens check lists the problems), then make the change again',
+          changedOnDisk ? 'conflict' : 'unwritable');
+      }
+
+      const draft: Sidecar = known.sidecar ? structuredClone(known.sidecar) : emptySidecar(baseName(documentLocation), documentSha ?? '');
+      mutate(draft); // errors (e.g. SidecarEditError) reach the caller; nothing is written
+      if (documentSha !== undefined) draft.document.sha256 = documentSha;
+      if (!draft.document.name) draft.document.name = baseName(documentLocation);
+
+      let next: string;
+      try {
+        next = serializeSidecar(draft, known.yamlText);
+      } catch (error) {
+        throw new AnnotationStoreError(`${name}: ${reason(error)}`, 'unwritable');
+      }
+      if (known.exists && next === known.yamlText) return known;
+
+      // Never write what cannot be read back cleanly.
+      const check = parseSidecar(next, sidecarLocation, { verdictScale: this.options.verdictScale ?? DEFAULT_VERDICT_SCALE });
+      if (!check.sidecar || !check.writable) {
+        const first = check.diagnostics.find((d) => d.severity === 'error');
+        throw new AnnotationStoreError(`the change to ${name} was not saved because it would make the file invalid (${first?.message ?? 'unknown problem'})`, 'invalid-change');
+      }
+
+      // Last look before replacing the file: if it moved under us, merge again.
+      const latest = await this.read(documentLocation);
+      if (latest.exists !== known.exists || latest.yamlText !== known.yamlText) {
+        known = latest;
+        continue;
+      }
+      // A rename would replace a file a person made read-only; respect it
+      // (file systems that know report `readonly` in their stat).
+      const current = known.exists ? await this.fs.stat(sidecarLocation).catch(() => undefined) : undefined;
+      if ((current as (FileStat & { readonly?: boolean }) | undefined)?.readonly) {
+        throw new AnnotationStoreError(`${name} is read-only, so your change was not saved: make the file writable if you mean to change it, then try again`, 'read-only');
+      }
+      await this.writeAtomically(sidecarLocation, next);
+      const stat = await this.fs.stat(sidecarLocation).catch(() => undefined);
+      const state: SidecarState = {
+        documentLocation, sidecarLocation, exists: true, sidecar: check.sidecar, diagnostics: check.diagnostics,
+        writable: check.writable, yamlText: next, mtime: stat?.mtime, size: stat?.size,
+      };
+      this.cache.set(documentLocation, state);
+      this.emit(documentLocation);
+      return state;
+    }
+    throw new AnnotationStoreError(`${name} keeps changing on disk while saving; your change was not saved: wait for the other program to finish, then try again`, 'conflict');
+  }
+
+  private async writeAtomically(location: string, text: string): Promise<void> {
+    const temp = `${location}.tmp-${Math.random().toString(36).slice(2, 10)}`;
+    try {
+      await this.fs.writeFile(temp, encodeText(text));
+      await this.fs.rename(temp, location);
+    } catch (error) {
+      await this.fs.delete(temp).catch(() => undefined);
+      throw new AnnotationStoreError(
+        `could not save ${baseName(location)}: ${reason(error)}. The previous file is unchanged; free disk space or check write permissions on the folder, then try again`,
+        'write-failed');
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ((error as { code?: string }).code === 'ENOENT' || (error as { code?: string }).code === 'FileNotFound');
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
