@@ -29,7 +29,15 @@ export const CHROMIUM_ARGS = [
 ];
 export const VIEWPORT = { width: 1400, height: 900 };
 
-const testsEntry = path.join(repoRoot, 'out', 'test', 'integration', 'index');
+/**
+ * CLAIMLENS_SUITE=bench runs the VS Code benchmarks of `npm run bench` (out/test/bench/vscode/)
+ * instead of the integration suites, in one VS Code on CLAIMLENS_TEST_WORKSPACE.
+ */
+const BENCH = process.env.CLAIMLENS_SUITE === 'bench';
+const BENCH_SUITE: IntegrationSuite = { name: 'bench', folder: '', workspace: 'seeds', trusted: true };
+const testsEntry = BENCH
+  ? path.join(repoRoot, 'out', 'test', 'bench', 'vscode', 'index')
+  : path.join(repoRoot, 'out', 'test', 'integration', 'index');
 
 /** Resolves with the suite's exit code, rejects on an infrastructure failure. */
 async function runSuite(suite: IntegrationSuite, deadline: number, limitSeconds: number, screenshotsDir: string | undefined): Promise<number> {
@@ -147,7 +155,7 @@ async function saveScreenshot(page: Page, dir: string, name: string): Promise<vo
 async function main(): Promise<number> {
   const started = Date.now();
   const only = process.env.CLAIMLENS_TEST_SUITE;
-  const suites = SUITES.filter((suite) => !only || suite.name === only);
+  const suites = BENCH ? [BENCH_SUITE] : SUITES.filter((suite) => !only || suite.name === only);
   if (suites.length === 0) throw new SetupError(`unknown CLAIMLENS_TEST_SUITE '${only}' (known: ${SUITES.map((s) => s.name).join(', ')})`);
   for (const built of [`${testsEntry}.js`, path.join(repoRoot, 'dist', 'extension.js')]) {
     if (!fs.existsSync(built)) throw new SetupError(`${path.relative(process.cwd(), built)} not found; run 'npm run build' first`);

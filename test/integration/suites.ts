@@ -29,6 +29,8 @@ export const SUITES: readonly IntegrationSuite[] = [
   { name: 'main', folder: '', workspace: 'seeds', trusted: true },
   // Git review in VS Code: the seeds committed in a fresh repository (test/integration/git/).
   { name: 'git', folder: 'git', workspace: 'seeds-git', trusted: true },
+  // Restricted Mode: ClaimLens shows but writes nothing (test/integration/untrusted/).
+  { name: 'untrusted', folder: 'untrusted', workspace: 'seeds', trusted: false },
   // Later issues add e.g. { name: 'git', folder: 'git', workspace: 'seeds-git', trusted: true } and
   // { name: 'untrusted', folder: 'untrusted', workspace: 'seeds', trusted: false }.
 ];
