@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
-import { analyzeDocument } from '../../core/analyze';
+import { analyzeDocument, MAX_ANALYZED_BYTES } from '../../core/analyze';
 import { SIDECAR_SUFFIX } from '../../core/fs';
 import type { DocumentExtraction } from '../../core/extract/types';
 import { decodeText, UndecodableTextError } from '../../core/text';
@@ -31,8 +31,8 @@ Options:
   -h, --help show this help
 
 Without --json, prints per document a table of speakers (kind, role, number of
-claims) and the claims (speaker, kind, text). Binary or non-UTF-8 files are
-skipped with a warning.
+claims) and the claims (speaker, kind, text). Binary or non-UTF-8 files, and
+files over 4 MB (not articles), are skipped with a warning.
 
 Exit status: 0, or 1 when a file could not be read or a pattern matched nothing.
 `;
@@ -98,6 +98,12 @@ const command: CliCommand = {
       progress.update(done++);
       let text: string;
       try {
+        const size = (await fsp.stat(path.resolve(io.cwd, shown))).size;
+        if (size > MAX_ANALYZED_BYTES) {
+          failed = true;
+          progress.log(`claimlens: ${shown}: skipped: ${Math.round(size / 1048576)} MB, larger than the ${MAX_ANALYZED_BYTES / 1048576} MB ClaimLens analyses: it does not look like one article; split it into articles to analyse it`);
+          continue;
+        }
         text = decodeText(await fsp.readFile(path.resolve(io.cwd, shown))).text;
       } catch (e) {
         failed = true;
