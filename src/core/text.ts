@@ -13,11 +13,13 @@ export interface DecodedText {
 }
 
 export class UndecodableTextError extends Error {
-  constructor(readonly reason: 'binary' | 'invalid-utf8', readonly byteOffset: number) {
+  constructor(readonly reason: 'binary' | 'invalid-utf8', readonly byteOffset: number, utf16 = false) {
     super(
-      reason === 'binary'
-        ? `looks like a binary file (NUL byte at byte ${byteOffset})`
-        : `is not valid UTF-8 (bad byte sequence at byte ${byteOffset})`,
+      utf16
+        ? 'is UTF-16 text, not UTF-8: save it as UTF-8 (in VS Code: Save with Encoding) and try again'
+        : reason === 'binary'
+          ? `looks like a binary file (NUL byte at byte ${byteOffset})`
+          : `is not valid UTF-8 (bad byte sequence at byte ${byteOffset})`,
     );
   }
 }
@@ -26,6 +28,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes a document's bytes as UTF-8; throws {@link UndecodableTextError} for binary or invalid input. */
 export function decodeText(bytes: Uint8Array): DecodedText {
+  // Windows editors save "Unicode" as UTF-16 with a byte-order mark: say so rather than "binary".
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    throw new UndecodableTextError('binary', 0, true);
+  }
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new UndecodableTextError('binary', nul);
   let text: string;

@@ -56,7 +56,7 @@ const command: CliCommand = {
         },
       });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError((e as Error).message.split('\n')[0]);
     }
     const { values, positionals } = parsed;
     const colorChoice = values['no-color'] ? 'never' : values.color;

@@ -86,7 +86,7 @@ const command: CliCommand = {
       await fsp.rename(temporary, outPath);
     } catch (e) {
       await fsp.rm(temporary, { force: true });
-      throw new CliError(`${shownOut}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new CliError(`${shownOut}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed: check that the file and its folder are writable (and the disk not full), then run the import again`);
     }
     io.stdout.write(
       `wrote ${shownOut}: ${result.sidecar.claims.length} claims from ${result.attributions} attributions, ${result.sidecar.speakers.length} speakers\n`,

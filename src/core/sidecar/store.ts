@@ -269,7 +269,15 @@ export class AnnotationStore {
       if ((current as (FileStat & { readonly?: boolean }) | undefined)?.readonly) {
         throw new AnnotationStoreError(`${name} is read-only, so your change was not saved: make the file writable if you mean to change it, then try again`, 'read-only');
       }
-      await this.writeAtomically(sidecarLocation, next);
+      // The file may still change while the temporary file is written (a checkout): look once
+      // more right before the rename, and merge again if it did.
+      const stillCurrent = async () => {
+        const now = await this.read(documentLocation);
+        if (now.exists === known.exists && now.yamlText === known.yamlText) return true;
+        known = now;
+        return false;
+      };
+      if (!(await this.writeAtomically(sidecarLocation, next, stillCurrent))) continue;
       const stat = await this.fs.stat(sidecarLocation).catch(() => undefined);
       const state: SidecarState = {
         documentLocation, sidecarLocation, exists: true, sidecar: check.sidecar, diagnostics: check.diagnostics,
@@ -282,11 +290,17 @@ export class AnnotationStore {
     throw new AnnotationStoreError(`${name} keeps changing on disk while saving; your change was not saved: wait for the other program to finish, then try again`, 'conflict');
   }
 
-  private async writeAtomically(location: string, text: string): Promise<void> {
+  /** False (nothing replaced, temporary file removed) when `stillCurrent` says the target changed meanwhile. */
+  private async writeAtomically(location: string, text: string, stillCurrent: () => Promise<boolean> = async () => true): Promise<boolean> {
     const temp = `${location}.tmp-${Math.random().toString(36).slice(2, 10)}`;
     try {
       await this.fs.writeFile(temp, encodeText(text));
+      if (!(await stillCurrent())) {
+        await this.fs.delete(temp).catch(() => undefined);
+        return false;
+      }
       await this.fs.rename(temp, location);
+      return true;
     } catch (error) {
       await this.fs.delete(temp).catch(() => undefined);
       throw new AnnotationStoreError(
