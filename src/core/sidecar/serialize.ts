@@ -42,7 +42,7 @@ const SOURCE_ORDER = ['url', 'title'];
 const STANCE_ORDER = ['speaker', 'target', 'polarity', 'claims', 'summary', 'author', 'updated'];
 
 type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
-type PlainMap = { [key: string]: Plain };
+export type PlainMap = { [key: string]: Plain };
 
 /** How one part of the file is matched and ordered when updating an existing document. */
 type Shape =
@@ -95,7 +95,7 @@ export class UnwritableSidecarError extends Error {}
  */
 export function serializeSidecar(sidecar: Sidecar, previousYamlText?: string): string {
   const plain = toPlain(sidecar);
-  if (previousYamlText === undefined || previousYamlText.trim() === '') return fresh(plain);
+  if (previousYamlText === undefined || previousYamlText.trim() === '') return canonicalText(plain);
 
   const previous = parseSidecar(previousYamlText, 'previous');
   if (!previous.sidecar || !previous.writable) {
@@ -103,12 +103,23 @@ export function serializeSidecar(sidecar: Sidecar, previousYamlText?: string): s
     throw new UnwritableSidecarError(
       `the file has errors${first ? ` (line ${first.line}: ${first.message})` : ''}; it is not rewritten so that nothing in it is lost`);
   }
-  if (JSON.stringify(toPlain(previous.sidecar)) === JSON.stringify(plain)) return previousYamlText;
+  // A file that is exactly what this serializer writes for its own content
+  // holds no comments, unknown keys or hand layout for the Document API to
+  // keep; updating it in place gives the same bytes as writing the new
+  // content afresh (asserted by the serializer tests), and the fresh text
+  // comes from the per-entry cache, so a one-claim change renders one claim.
+  const previousPlain = toPlain(previous.sidecar);
+  if (canonicalText(previousPlain) === previousYamlText) return canonicalText(plain);
+  if (JSON.stringify(previousPlain) === JSON.stringify(plain)) return previousYamlText;
+  return updatedInPlace(plain, previousYamlText);
+}
 
+/** The Document-API path: the previous file updated node by node (also used by tests as the reference). */
+export function updatedInPlace(plain: PlainMap, previousYamlText: string): string {
   const source = previousYamlText.charCodeAt(0) === 0xfeff ? previousYamlText.slice(1) : previousYamlText;
   const doc = parseDocument(source, { keepSourceTokens: false });
   const root = doc.contents;
-  if (!isMap(root)) return fresh(plain);
+  if (!isMap(root)) return freshText(plain);
   syncMap(doc, root, plain, ROOT_SHAPE);
   return finish(doc.toString({ ...TO_STRING_OPTIONS, ...layoutOf(source) }));
 }
@@ -198,10 +209,89 @@ function stancePlain(s: Stance): PlainMap {
 
 // --- building and updating YAML nodes ----------------------------------------
 
-function fresh(plain: PlainMap): string {
+/** The whole file rendered at once through yaml's Document (the reference for {@link canonicalText}). */
+export function freshText(plain: PlainMap): string {
   const doc = new Document();
   doc.contents = createNode(doc, plain, ROOT_SHAPE) as YAMLMap;
   return finish(doc.toString(TO_STRING_OPTIONS));
+}
+
+// --- the canonical text, one entry at a time ---------------------------------
+//
+// yaml renders a block sequence item the same way wherever it stands, given
+// the same indentation: entries are joined by a line break, plus a blank line
+// for `spaceBefore`. So the file is its header plus, per list, each entry
+// rendered on its own (as the only entry of its list) and joined. The one
+// context yaml passes between entries is "keep chomping": a block scalar
+// ending in several line breaks (`|+`) swallows the next blank line. Entries
+// whose rendering may hold one take the whole-document path.
+
+const SECTIONS = ['speakers', 'claims', 'stances'] as const;
+const MAX_CACHED_ENTRIES = 40_000;
+interface Rendered { text: string; mayKeepChomp: boolean }
+/** Two generations: entries used since the last rotation survive it; the rest are dropped. */
+let renderedNow = new Map<string, Rendered>();
+let renderedBefore = new Map<string, Rendered>();
+
+function cachedRender(key: string, render: () => string): Rendered {
+  let rendered = renderedNow.get(key);
+  if (rendered !== undefined) return rendered;
+  rendered = renderedBefore.get(key);
+  if (rendered === undefined) {
+    const text = render();
+    // A block scalar header with the keep indicator (`|+`, `>2+`…); plain text that merely
+    // looks like one only costs the slower path.
+    rendered = { text, mayKeepChomp: /[|>]\d?\+\d?$/m.test(text) };
+  }
+  if (renderedNow.size >= MAX_CACHED_ENTRIES) {
+    renderedBefore = renderedNow;
+    renderedNow = new Map();
+  }
+  renderedNow.set(key, rendered);
+  return rendered;
+}
+
+/** The text {@link freshText} gives, built from cached per-entry renderings. */
+export function canonicalText(plain: PlainMap): string {
+  const keys = Object.keys(plain);
+  const headerKeys = keys.filter((k) => !(SECTIONS as readonly string[]).includes(k));
+  // The layout below assumes the header (version, document) comes first and has two keys.
+  if (headerKeys.length !== 2 || keys[0] !== headerKeys[0] || keys[1] !== headerKeys[1]) return freshText(plain);
+  const header: PlainMap = { [headerKeys[0]]: plain[headerKeys[0]], [headerKeys[1]]: plain[headerKeys[1]] };
+  const renderedHeader = cachedRender(`h${JSON.stringify(header)}`, () => freshText(header));
+  if (renderedHeader.mayKeepChomp) return freshText(plain);
+  const parts = [renderedHeader.text];
+  for (const section of keys.slice(2)) {
+    const items = plain[section];
+    const shape = ROOT_SHAPE.fields[section];
+    if (!Array.isArray(items) || shape.type !== 'list') return freshText(plain);
+    const texts: string[] = [];
+    for (const item of items) {
+      if (!isPlainMap(item)) return freshText(plain);
+      const rendered = cachedRender(`${section}\u0000${JSON.stringify(item)}`, () => renderEntry(section, item, shape));
+      if (rendered.mayKeepChomp) return freshText(plain);
+      texts.push(rendered.text);
+    }
+    parts.push(`\n${section}:\n${texts.join(shape.spaced ? '\n\n' : '\n')}\n`);
+  }
+  const text = parts.join('');
+  // finish() turns any CR of the whole text into LF, which could join across entries: never
+  // expected (CRs are written as escapes), but then only the whole-document path is exact.
+  return text.includes('\r') ? freshText(plain) : text;
+}
+
+/** One entry as yaml writes it as the first item of its list: `  - id: …` up to its last line, no final line break. */
+function renderEntry(section: string, item: PlainMap, shape: Extract<Shape, { type: 'list' }>): string {
+  const doc = new Document();
+  const seq = new YAMLSeq();
+  seq.items.push(createNode(doc, item, shape.item));
+  const map = new YAMLMap();
+  map.items.push(new Pair(new Scalar(section), seq));
+  doc.contents = map;
+  const text = doc.toString(TO_STRING_OPTIONS);
+  const head = `${section}:\n`;
+  if (!text.startsWith(head) || !text.endsWith('\n')) throw new Error(`unexpected rendering of a ${section} entry`);
+  return text.slice(head.length, -1);
 }
 
 function finish(yamlText: string): string {

@@ -176,7 +176,12 @@ export class AnnotationStore {
     }
   }
 
-  private async read(documentLocation: string): Promise<SidecarState> {
+  /**
+   * Reads the sidecar from disk. With `known` (a state read before), text
+   * identical to what `known` was read from is not parsed again: the store
+   * re-reads the file several times per save to notice changes by others.
+   */
+  private async read(documentLocation: string, known?: SidecarState): Promise<SidecarState> {
     const sidecarLocation = sidecarLocationFor(documentLocation);
     const name = baseName(sidecarLocation);
     const base = { documentLocation, sidecarLocation };
@@ -206,6 +211,9 @@ export class AnnotationStore {
         diagnostics: [{ location: sidecarLocation, line: 1, column: 1, severity: 'error', code: 'encoding', message: `the file ${what}: a sidecar is UTF-8 text; restore it from Git or fix it by hand` }],
       };
     }
+    if (known?.exists && known.yamlText === yamlText && known.sidecarLocation === sidecarLocation) {
+      return { ...known, mtime: stat.mtime, size: bytes.byteLength };
+    }
     const parsed: ParsedSidecar = parseSidecar(yamlText, sidecarLocation, { verdictScale: this.options.verdictScale ?? DEFAULT_VERDICT_SCALE });
     return {
       ...base, exists: true, mtime: stat.mtime, size: bytes.byteLength, yamlText,
@@ -222,7 +230,7 @@ export class AnnotationStore {
 
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
       // What is on disk now may differ from what the change was made against.
-      const onDisk = await this.read(documentLocation);
+      const onDisk = await this.read(documentLocation, known);
       const changedOnDisk = onDisk.exists !== known.exists || onDisk.yamlText !== known.yamlText;
       if (changedOnDisk) {
         known = onDisk;
@@ -258,7 +266,7 @@ export class AnnotationStore {
       }
 
       // Last look before replacing the file: if it moved under us, merge again.
-      const latest = await this.read(documentLocation);
+      const latest = await this.read(documentLocation, known);
       if (latest.exists !== known.exists || latest.yamlText !== known.yamlText) {
         known = latest;
         continue;
@@ -272,7 +280,7 @@ export class AnnotationStore {
       // The file may still change while the temporary file is written (a checkout): look once
       // more right before the rename, and merge again if it did.
       const stillCurrent = async () => {
-        const now = await this.read(documentLocation);
+        const now = await this.read(documentLocation, known);
         if (now.exists === known.exists && now.yamlText === known.yamlText) return true;
         known = now;
         return false;
