@@ -15,6 +15,15 @@ export class NodeFileSystem implements FileSystem {
   async delete(location: string): Promise<void> {
     await fsp.rm(location, { force: true });
   }
+  async createExclusive(location: string, data: Uint8Array): Promise<boolean> {
+    try {
+      await fsp.writeFile(location, data, { flag: 'wx' });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  }
   async stat(location: string): Promise<FileStat | undefined> {
     try {
       const s = await fsp.stat(location);

@@ -22,6 +22,13 @@ export interface FileSystem {
   delete(location: string): Promise<void>;
   /** `undefined` when nothing is there. */
   stat(location: string): Promise<FileStat | undefined>;
+  /**
+   * Creates the file only when nothing is there yet, atomically with respect to other processes;
+   * resolves `false` when something already is. The store takes its cross-process save lock with
+   * it (two VS Code windows on one folder). Optional: without it the store still merges changes it
+   * finds on disk, but cannot exclude a second writer saving at the very same moment.
+   */
+  createExclusive?(location: string, data: Uint8Array): Promise<boolean>;
 }
 
 /** Last path segment of a location (file name), for paths and URI strings alike. */
@@ -77,6 +84,11 @@ export class MemoryFileSystem implements FileSystem {
   async stat(location: string): Promise<FileStat | undefined> {
     const entry = this.files.get(location);
     return entry ? { mtime: entry.mtime, size: entry.data.byteLength } : undefined;
+  }
+  async createExclusive(location: string, data: Uint8Array): Promise<boolean> {
+    if (this.files.has(location)) return false;
+    this.files.set(location, { data: data.slice(), mtime: this.clock++ });
+    return true;
   }
   /** Test helper: every location held. */
   list(): string[] {

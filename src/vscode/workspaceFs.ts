@@ -74,6 +74,24 @@ export class WorkspaceFileSystem implements FileSystem {
     }
   }
 
+  async createExclusive(location: string, data: Uint8Array): Promise<boolean> {
+    const uri = uriOf(location);
+    // Exclusive creation is what makes the store's save lock work across windows: the operating
+    // system guarantees it for local files; other file systems get a best effort (look, then write).
+    if (uri.scheme === 'file') {
+      try {
+        await fsp.writeFile(uri.fsPath, data, { flag: 'wx' });
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw Object.assign(new Error(`${uri.fsPath}: ${(error as Error).message}`), { code: (error as NodeJS.ErrnoException).code });
+      }
+    }
+    if (await this.stat(location)) return false;
+    await this.writeFile(location, data);
+    return true;
+  }
+
   async stat(location: string): Promise<FileStat | undefined> {
     try {
       const stat = await vscode.workspace.fs.stat(uriOf(location));

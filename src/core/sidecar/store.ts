@@ -73,6 +73,10 @@ export class AnnotationStoreError extends Error {
 }
 
 const MAX_MERGE_ATTEMPTS = 3;
+/** How long a save waits for another process's save lock before giving up with a message. */
+const LOCK_WAIT_MS = 5_000;
+/** A save lock older than this was left by a writer that crashed. */
+const LOCK_STALE_MS = 30_000;
 
 export class AnnotationStore {
   private readonly cache = new Map<string, SidecarState>();
@@ -133,7 +137,8 @@ export class AnnotationStore {
    */
   update(documentLocation: string, mutate: (draft: Sidecar) => void, options: UpdateOptions = {}): Promise<SidecarState> {
     const previous = this.queues.get(documentLocation) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.updateNow(documentLocation, mutate, options));
+    const run = previous.catch(() => undefined).then(() =>
+      this.withSaveLock(sidecarLocationFor(documentLocation), () => this.updateNow(documentLocation, mutate, options)));
     this.queues.set(documentLocation, run);
     void run.finally(() => {
       if (this.queues.get(documentLocation) === run) this.queues.delete(documentLocation);
@@ -296,6 +301,52 @@ export class AnnotationStore {
       return state;
     }
     throw new AnnotationStoreError(`${name} keeps changing on disk while saving; your change was not saved: wait for the other program to finish, then try again`, 'conflict');
+  }
+
+  /**
+   * Runs a read-modify-write of one sidecar while holding `<sidecar>.lock`, so that two processes
+   * (two VS Code windows, a window and the CLI) never interleave their last check and their rename:
+   * the queue above only orders updates within this process. The lock holds its creation time; one
+   * older than LOCK_STALE_MS (a crashed writer) is taken over. Without `createExclusive` the file
+   * system cannot offer a lock and the update runs unlocked (changes seen on disk still merge).
+   */
+  private async withSaveLock<T>(sidecarLocation: string, work: () => Promise<T>): Promise<T> {
+    const fs = this.fs;
+    if (!fs.createExclusive) return work();
+    const lock = `${sidecarLocation}.lock`;
+    const started = Date.now();
+    for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+      if (await fs.createExclusive(lock, encodeText(`${JSON.stringify({ created: Date.now() })}\n`))) break;
+      const created = await this.lockCreated(lock);
+      const waited = Date.now() - started;
+      if (created !== undefined && Date.now() - created > LOCK_STALE_MS) {
+        await fs.delete(lock).catch(() => undefined); // left by a writer that crashed; retry at once
+        continue;
+      }
+      if (waited > LOCK_WAIT_MS) {
+        throw new AnnotationStoreError(
+          `${baseName(sidecarLocation)} is being saved by another window or program; your change was not saved: try again in a moment`,
+          'conflict');
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    try {
+      return await work();
+    } finally {
+      await fs.delete(lock).catch(() => undefined);
+    }
+  }
+
+  private async lockCreated(lock: string): Promise<number | undefined> {
+    try {
+      const created = (JSON.parse(decodeText(await this.fs.readFile(lock)).text) as { created?: unknown }).created;
+      if (typeof created === 'number') return created;
+    } catch {
+      // empty or half-written (a crash right after creating it), or gone meanwhile
+    }
+    // Fall back to the file's own time where it is a real clock time.
+    const stat = await this.fs.stat(lock).catch(() => undefined);
+    return stat && stat.mtime > 1e12 ? stat.mtime : undefined;
   }
 
   /** False (nothing replaced, temporary file removed) when `stillCurrent` says the target changed meanwhile. */

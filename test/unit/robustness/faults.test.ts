@@ -174,6 +174,50 @@ describe('robustness: concurrency', () => {
     });
   });
 
+  it('two stores on one folder (two VS Code windows) saving at the same moment: every edit lands', async function () {
+    this.timeout(60_000);
+    const { text, spans } = manySentences(10);
+    const fs = new FaultyFileSystem();
+    await fs.put(DOC, text);
+    const windowA = new AnnotationStore(fs);
+    const windowB = new AnnotationStore(fs);
+    await windowA.update(DOC, (d) => { for (const [s, e] of spans) addClaimFromSpan(d, text, s, e); }, { documentText: text });
+    await windowB.load(DOC);
+    const ids = (await windowA.load(DOC)).sidecar!.claims.map((c) => c.id);
+    // Both windows save at once, again and again: each one's check-then-rename interleaves with
+    // the other's unless they exclude each other.
+    await Promise.all(ids.map((id, i) => Promise.all([
+      windowA.update(DOC, (d) => void updateClaim(d, id, { verdict: 'false' })),
+      windowB.update(DOC, (d) => void updateClaim(d, ids[ids.length - 1 - i], { note: `note ${i} from window B` })),
+    ])));
+    const onDisk = parseSidecar((await fs.text(SIDECAR))!, SIDECAR).sidecar!;
+    ids.forEach((id, i) => {
+      const claim = onDisk.claims.find((c) => c.id === id)!;
+      assert.equal(claim.verdict, 'false', `window A's verdict on ${id} was lost`);
+      assert.equal(claim.note, `note ${ids.length - 1 - i} from window B`, `window B's note on ${id} was lost`);
+    });
+    assert.deepEqual(fs.memory.list(), [DOC, SIDECAR], 'no lock or temporary file left behind');
+  });
+
+  it('a save lock left by a crashed writer is taken over; a live one makes the save wait, then land', async function () {
+    this.timeout(30_000);
+    const fs = await seeded();
+    const store = new AnnotationStore(fs);
+    const id = (await store.load(DOC)).sidecar!.claims[0].id;
+    await fs.put(`${SIDECAR}.lock`, JSON.stringify({ created: Date.now() - 3_600_000 }));
+    await store.update(DOC, (d) => void updateClaim(d, id, { verdict: 'misleading' }));
+    assert.match((await fs.text(SIDECAR))!, /verdict: misleading/);
+    assert.equal(await fs.text(`${SIDECAR}.lock`), undefined, 'the stale lock is gone');
+
+    await fs.put(`${SIDECAR}.lock`, JSON.stringify({ created: Date.now() }));
+    const saving = store.update(DOC, (d) => void updateClaim(d, id, { verdict: 'false' }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.match((await fs.text(SIDECAR))!, /verdict: misleading/, 'nothing written while another writer holds the lock');
+    await fs.memory.delete(`${SIDECAR}.lock`);
+    await saving;
+    assert.match((await fs.text(SIDECAR))!, /verdict: "false"/);
+  });
+
   it('a crash between the temporary file and the rename: the sidecar stays readable, the stale temp file is ignored', async () => {
     const fs = await seeded();
     const before = (await fs.text(SIDECAR))!;

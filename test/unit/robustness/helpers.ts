@@ -8,7 +8,7 @@ import type { CliIO } from '../../../src/cli/io';
 import { runCli } from '../../../src/cli/main';
 import { type FileStat, type FileSystem, MemoryFileSystem } from '../../../src/core/fs';
 
-type Operation = 'readFile' | 'writeFile' | 'rename' | 'delete' | 'stat';
+type Operation = 'readFile' | 'writeFile' | 'rename' | 'delete' | 'stat' | 'createExclusive';
 
 /** An errno-style error, as Node's fs raises them. */
 export function errnoError(code: string, location: string): Error {
@@ -52,6 +52,10 @@ export class FaultyFileSystem implements FileSystem {
   async stat(location: string): Promise<FileStat | undefined> {
     await this.guard('stat', location);
     return this.memory.stat(location);
+  }
+  async createExclusive(location: string, data: Uint8Array): Promise<boolean> {
+    await this.guard('createExclusive', location);
+    return this.memory.createExclusive(location, data);
   }
   /** Reads a file as text without going through the faults. */
   async text(location: string): Promise<string | undefined> {
