@@ -11,10 +11,14 @@
  * - a source is the mention as written, titles and appositions included
  *   ("A Twitter spokesman, Christopher Abboud,"), a bare pronoun or relative
  *   pronoun ("he", "who") when that is what the sentence has;
- * - a cue is the reporting word(s): "said", "according to", "told".
+ * - a cue is the reporting word(s): "said", "according to", "told";
+ * - sources that are not the grammatical subject are annotated too: the agent of a passive
+ *   ("criticized by the union"), a named poll after "in", the possessor of a nominal cue
+ *   ("Doe's claim that …"), the name of an "As X put it," clause, "who" in a relative clause.
  */
 import { CUE_WORDS } from './attributionLexicon';
 import { cueProbability, type CueToken } from './attributionCues';
+import { TITLES, GROUP_HEADS, ANON_HEADS, ORG_HEADS } from './speakerLexicon';
 
 /** Cue word → learned precision; a Map so that words like "constructor" are never found on a prototype. */
 const CUE_PRECISION_OF = new Map<string, number>(Object.entries(CUE_WORDS).map(([w, [, p]]) => [w, p]));
@@ -141,6 +145,26 @@ function pairQuotes(toks: Tok[]): Quote[] {
 
 const ABBREV = new Set(['mr', 'mrs', 'ms', 'dr', 'sen', 'rep', 'gov', 'gen', 'lt', 'col', 'sgt', 'capt', 'st', 'jr', 'sr', 'prof', 'rev', 'vs', 'v', 'no', 'inc', 'co', 'corp', 'ltd', 'u.s', 'jan', 'feb', 'mar', 'apr', 'aug', 'sept', 'sep', 'oct', 'nov', 'dec', 'pres', 'gens', 'reps', 'sens', 'mt', 'ft', 'ave', 'e.g', 'i.e', 'p.m', 'a.m', 'calif', 'fla', 'ill', 'mass', 'n.y', 'wash', 'ariz', 'colo', 'conn', 'del', 'ga', 'ind', 'kan', 'ky', 'la', 'md', 'mich', 'minn', 'miss', 'mo', 'mont', 'neb', 'nev', 'okla', 'ore', 'pa', 'tenn', 'tex', 'va', 'vt', 'wis', 'wyo', 'gop']);
 
+/** Lower-case nouns that end a subject phrase: "The Florida senator", "A Clinton campaign official". */
+const HEAD_NOUNS = new Set<string>([...TITLES, ...GROUP_HEADS, ...ANON_HEADS, ...ORG_HEADS].filter((w) => !w.includes('.')));
+
+/** [s, e] is a capitalised name only ("Jane Doe", "Sen. Jane Doe"), not a fronted adjunct or a time. */
+function isBareName(toks: Tok[], s: number, e: number): boolean {
+  if (e < s || e - s > 5) return false;
+  for (let k = s; k <= e; k++) {
+    const t = toks[k];
+    if (t.k === K.Punct && t.w === '.' && k > s && ABBREV.has(toks[k - 1].w)) continue;
+    if (t.k !== K.Word || !t.cap || t.q >= 0 || LEFT_STOP.has(t.w) || SUBORDINATORS.has(t.w) || DAY_WORDS.has(t.w) || PRONOUNS.has(t.w)) return false;
+  }
+  return e > s || !DETERMINERS.has(toks[s].w);
+}
+
+const LY_NOUNS = new Set(['family', 'assembly', 'rally', 'ally', 'supply', 'reply', 'anomaly', 'monopoly', 'butterfly', 'bully', 'belly', 'fly', 'lily', 'jelly', 'holly', 'folly', 'tally', 'melancholy', 'homily']);
+/** "ultimately", "angrily": an adverb between a subject and its verb, never the end of the subject. */
+function isAdverb(t: Tok): boolean {
+  return t.k === K.Word && !t.cap && t.w.length > 4 && t.w.endsWith('ly') && !LY_NOUNS.has(t.w);
+}
+
 /** "“Why not?” Jane Doe asked." — a short "Name cue" right after a quote belongs to the quote's sentence. */
 function reportingClauseFollows(toks: Tok[], i: number): boolean {
   for (let k = i; k < toks.length && k < i + 6; k++) {
@@ -217,13 +241,38 @@ const SOURCELESS_CUES = new Set(['expected', 'expects', 'seem', 'seems', 'seemed
 const RELATIVE = new Set(['who', 'which', 'whom']);
 
 /** Line labels that are not speakers: "Related: …", "Update: …". */
-const COLON_LABELS = new Set(['related', 'update', 'updated', 'watch', 'photos', 'photo', 'video', 'editor', 'note', 'correction', 'read', 'see', 'also', 'more', 'breaking', 'exclusive', 'live', 'via', 'listen', 'q', 'question', 'abstract', 'source', 'sources', 'image', 'credit', 'by', 'tags', 'share', 'subscribe', 'advertisement', 'posted', 'filed', 'topics', 'full', 'text', 'warning', 'caption']);
+const COLON_LABELS = new Set(['related', 'update', 'updated', 'watch', 'photos', 'photo', 'video', 'editor', 'note', 'correction', 'read', 'see', 'also', 'more', 'breaking', 'exclusive', 'live', 'via', 'listen', 'q', 'question', 'abstract', 'source', 'sources', 'image', 'credit', 'by', 'tags', 'share', 'subscribe', 'advertisement', 'posted', 'filed', 'topics', 'full', 'text', 'warning', 'caption', 'a', 'name', 'latest', 'notice', 'age', 'city', 'job', 'pay', 'transcript', 'excerpt', 'excerpts', 'highlights', 'timeline', 'analysis', 'opinion', 'headline', 'headlines']);
 
 /** Words opening a fronted subordinate clause, never a subject. */
 const SUBORDINATORS = new Set(['after', 'as', 'when', 'while', 'if', 'although', 'though', 'because', 'since', 'before', 'but', 'and', 'so', 'once', 'until', 'unless', 'whether', 'in', 'on', 'at', 'during', 'for', 'with', 'despite', 'following', 'amid', 'by', 'from', 'under', 'to']);
 
 /** Prepositions that may sit inside a source phrase: "the head of the agency", "officials in Kyiv". */
 const NP_PREPOSITIONS = new Set(['of', 'in', 'for', 'at', 'from', 'with', 'on', 'to', 'by']);
+
+const PARTICIPLE_PREPOSITIONS = new Set(['by', 'while', 'after', 'before', 'when', 'without', 'in']);
+/** Finite auxiliaries and modals: after "said X" they show that X is the subject of reported content. */
+const CLAUSE_VERBS = new Set(['could', 'would', 'will', 'should', 'might', 'may', 'must', 'can', 'had', 'has', 'have', 'is', 'was', 'were', 'are', 'did', 'does', 'do', 'wo', 'won\'t', 'won’t']);
+
+const NAMING_VERBS = new Set(['called', 'known', 'named', 'dubbed', 'titled', 'nicknamed', 'labeled', 'branded']);
+/** Is the naming verb at `i` part of a name-giving phrase rather than a reporting clause? */
+function isNaming(toks: Tok[], i: number, lo: number): boolean {
+  const t = toks[i];
+  if (t.w === 'known' || t.w === 'titled' || t.w === 'nicknamed') return true;
+  const prev = toks[i - 1];
+  if (!prev || i - 1 < lo) return false;
+  // "a firm called Cambridge Analytica": an indefinite noun right before the verb.
+  if (prev.k === K.Word && !prev.cap && !PRONOUNS.has(prev.w) && !AUX.has(prev.w) && !isAdverb(prev)) {
+    for (let k = i - 1; k >= lo && k >= i - 4; k--) if (toks[k].w === 'a' || toks[k].w === 'an' || toks[k].w === 'another') return true;
+  }
+  // "what he called …", "what critics have called …"
+  for (let k = i - 1; k >= lo && k >= i - 4; k--) if (toks[k].w === 'what') return true;
+  return false;
+}
+
+const FOCUS_ADVERBS = new Set(['even', 'just', 'only', 'especially', 'particularly', 'notably']);
+
+/** Quantifiers that are a whole subject when they stand alone before a cue. */
+const QUANTIFIER_SUBJECTS = new Set(['some', 'many', 'most', 'others', 'several', 'both', 'all', 'few', 'none', 'one', 'two', 'three', 'half']);
 
 /** "that's", "it's", "there's": a pronoun fused with a verb is not a source mention. */
 const CONTRACTIONS = /^(?:that|it|there|here|what|who|he|she|where|how)['’]s$/;
@@ -261,7 +310,7 @@ function timeAdjunctBefore(toks: Tok[], j: number, lo: number): number {
   else return j;
   if (k >= lo && (toks[k].w === 'on' || toks[k].w === 'earlier' || toks[k].w === 'late' || toks[k].w === 'early')) k--;
   // The adjunct must sit after a word that can end a subject, not open the sentence.
-  if (k < lo || toks[k].k !== K.Word || LEFT_STOP.has(toks[k].w) && !PRONOUNS.has(toks[k].w)) return j;
+  if (k < lo || toks[k].k !== K.Word || LEFT_STOP.has(toks[k].w) && !PRONOUNS.has(toks[k].w) && !AUX.has(toks[k].w)) return j;
   return k;
 }
 
@@ -272,7 +321,7 @@ function timeAdjunctBefore(toks: Tok[], j: number, lo: number): number {
 function subjectBefore(toks: Tok[], cue: number, lo: number): [number, number] | null {
   let j = cue - 1;
   for (;;) {
-    while (j >= lo && toks[j].k === K.Word && AUX.has(toks[j].w)) {
+    while (j >= lo && toks[j].k === K.Word && (AUX.has(toks[j].w) || isAdverb(toks[j]))) {
       if (RELATIVE.has(toks[j].w)) return [j, j];
       j--;
     }
@@ -284,6 +333,28 @@ function subjectBefore(toks: Tok[], cue: number, lo: number): [number, number] |
   if (j < lo) return null;
   const last = toks[j];
   if (last.k === K.Word && RELATIVE.has(last.w)) return [j, j];
+  // "He's said …", "they've argued …": a pronoun fused with its auxiliary is the source.
+  if (last.k === K.Word && /^(?:he|she|they|i|we|you)['’](?:s|ve|d|ll)$/.test(last.w)) return [j, j];
+  if (last.k === K.Punct && (last.w === '—' || last.w === '--' || last.w === '-' || last.w === '–')) {
+    // "The justice -- who has been in a scuffle with him -- said": an apposition between dashes.
+    let k = j - 1;
+    while (k > lo && toks[k].w === last.w) k--; // "--" is two tokens
+    while (k > lo && k > j - 30 && toks[k].w !== last.w && toks[k].q < 0) k--;
+    while (k > lo && toks[k - 1].w === last.w) k--;
+    const np = k > lo && toks[k].w === last.w ? nounPhraseLeft(toks, k - 1, lo, 12) : null;
+    return np ? [np[0], j] : null;
+  }
+  if (last.k === K.Punct && last.w === ')') {
+    // "Sen. Jane Doe (D-Ore.) said": the party-and-state tag closes the name.
+    let k = j - 1;
+    while (k > lo && k > j - 8 && toks[k].w !== '(') k--;
+    const np = k > lo && toks[k].w === '(' ? nounPhraseLeft(toks, k - 1, lo, 12) : null;
+    return np ? [np[0], j] : null;
+  }
+  if (last.k === K.Punct && last.w === '%' && j > lo && /^\d/.test(toks[j - 1].w)) {
+    // "42% say …", "Some 60% of voters said" is handled by the phrase finder; a bare share is the source.
+    return [j - 2 >= lo && QUANTITY_STARTS.has(toks[j - 2].w) ? j - 2 : j - 1, j];
+  }
   if (last.k === K.Word && last.w === 'that' && j > lo && toks[j - 1].k === K.Word && !LEFT_STOP.has(toks[j - 1].w)) return [j, j];
   // Apposition closed by a comma: "Jack Dorsey, Twitter's chief executive, said".
   if (last.k === K.Punct && last.w === ',') {
@@ -297,7 +368,18 @@ function subjectBefore(toks: Tok[], cue: number, lo: number): [number, number] |
     // The phrase before the first comma must itself look like a name or a nominal head.
     const head = nounPhraseLeft(toks, k - 1, lo, 8);
     if (!head) return null;
-    return [head[0], j];
+    // "Jane Doe, director of the fund, a charity, said": more appositions back to a name opening the sentence.
+    // Only taken when the walk ends on a bare name that opens the sentence; otherwise the nearest apposition stands.
+    let first = head[0];
+    let cursor = head[0];
+    for (let n = 0; n < 3 && cursor - 2 >= lo && toks[cursor - 1].w === ','; n++) {
+      const prev = nounPhraseLeft(toks, cursor - 2, lo, 8);
+      if (!prev) break;
+      if (prev[0] === trimStart(toks, lo, prev[0]) && (isBareName(toks, prev[0], prev[1]) || (toks[prev[0]].cap && !FRONT_ADVERBS.has(toks[prev[0]].w) && !SUBORDINATORS.has(toks[prev[0]].w)))) { first = prev[0]; break; }
+      if (!toks[prev[0]].cap && !DETERMINERS.has(toks[prev[0]].w)) break;
+      cursor = prev[0];
+    }
+    return [first, j];
   }
   return nounPhraseLeft(toks, j, lo, 12);
 }
@@ -305,6 +387,8 @@ function subjectBefore(toks: Tok[], cue: number, lo: number): [number, number] |
 /** A noun phrase ending at token `end`, scanning left until a stop word or punctuation. */
 function nounPhraseLeft(toks: Tok[], end: number, lo: number, max: number): [number, number] | null {
   const t = toks[end];
+  // "Some said …", "Many argue …", "Others say …": a quantifier standing for people.
+  if (t.k === K.Word && QUANTIFIER_SUBJECTS.has(t.w) && (end === lo || toks[end - 1].k !== K.Word || LEFT_STOP.has(toks[end - 1].w))) return [end, end];
   if (t.k !== K.Word || (LEFT_STOP.has(t.w) && !PRONOUNS.has(t.w)) || DETERMINERS.has(t.w) || (!t.cap && t.p >= 0.3)) return null;
   if (PRONOUNS.has(t.w)) return [end, end];
   if (CONTRACTIONS.test(t.w)) return null;
@@ -312,6 +396,8 @@ function nounPhraseLeft(toks: Tok[], end: number, lo: number, max: number): [num
   while (j - 1 >= lo && end - (j - 1) < max) {
     const p = toks[j - 1];
     if (p.k === K.Word) {
+      // "Even the organizer said", "Just 28 percent say": a focus adverb is not part of the subject.
+      if (FOCUS_ADVERBS.has(p.w)) break;
       if (LEFT_STOP.has(p.w) || PRONOUNS.has(p.w) || RELATIVE.has(p.w)) {
         // "the head of the agency", "officials in Washington": a preposition between two
         // nominal words stays inside the phrase; other stop words end it.
@@ -326,6 +412,7 @@ function nounPhraseLeft(toks: Tok[], end: number, lo: number, max: number): [num
       j--;
       continue;
     }
+    if (inNumber(toks, j - 1) && j - 2 >= lo) { j -= 2; continue; }
     if (p.k === K.Punct && p.w === ')' ) {
       // "Sen. Jane Doe (D-Ore.) said": a party-and-state tag inside the name.
       let k = j - 2;
@@ -379,24 +466,79 @@ function nounPhraseRight(toks: Tok[], start: number, hi: number, max: number): [
  * the source of a participial cue ("Trump spoke for an hour, saying …").
  */
 function sentenceSubject(toks: Tok[], lo: number, limit: number): [number, number] | null {
-  let s = lo;
-  while (s < limit && toks[s].k !== K.Word) s++;
+  const s0 = trimStart(toks, lo, limit - 1);
+  const found = subjectAt(toks, s0, limit, true);
+  // "The judge rubbed his chin, and then said …": what looked like a fronted adjunct was the clause itself.
+  return found ?? subjectAt(toks, s0, limit, false);
+}
+
+/** "367,491" / "59.6": punctuation inside a number, not a phrase boundary. */
+function inNumber(toks: Tok[], k: number): boolean {
+  const a = toks[k - 1], b = toks[k + 1], t = toks[k];
+  return !!a && !!b && t.k === K.Punct && (t.w === ',' || t.w === '.') && a.e === t.s && t.e === b.s && /^\d/.test(a.w) && /^\d/.test(b.w);
+}
+
+const FRONT_ADVERBS = new Set(['then', 'now', 'still', 'later', 'instead', 'meanwhile', 'also', 'indeed', 'yet', 'thus', 'earlier', 'last', 'this', 'that', 'today', 'yesterday', 'tonight', 'separately', 'similarly', 'likewise', 'ultimately', 'eventually', 'finally']);
+const QUANTITY_STARTS = new Set(['about', 'nearly', 'almost', 'roughly', 'some', 'more', 'fewer', 'less', 'over', 'just', 'only', 'most', 'many', 'half', 'all']);
+
+/** A plain phrase from `s` up to (not including) the first cue-like or auxiliary word: "About 200 protesters". */
+function nounPhraseLeftOfVerb(toks: Tok[], s: number, limit: number): [number, number] | null {
+  let e = s;
+  while (e + 1 < limit && e - s < 10) {
+    const nx = toks[e + 1];
+    if (nx.k === K.Punct && inNumber(toks, e + 1)) { e += 2; continue; }
+    if (nx.q >= 0 || (nx.k === K.Punct && nx.w !== '%' && nx.w !== '-') || (nx.k === K.Word && (AUX.has(nx.w) || nx.p >= 0.3 || isAdverb(nx) || (nx.w.endsWith('ed') && !nx.cap)))) break;
+    // "367,491 people cast …": the phrase ends with its head noun unless "of …" follows.
+    if ((HEAD_NOUNS.has(toks[e].w) || toks[e].w === 'percent') && e > s && nx.w !== 'of') break;
+    e++;
+  }
+  return e > s ? [s, e] : null;
+}
+
+/** A lower-case word that can modify a noun inside a subject ("presidential", "state-owned"). */
+function isModifier(t: Tok): boolean {
+  return t.k === K.Word && t.q < 0 && !LEFT_STOP.has(t.w) && !AUX.has(t.w) && !PRONOUNS.has(t.w) && !RELATIVE.has(t.w) && t.p < 0.3 && t.m < 0.4 && !t.w.endsWith('ing') && !isAdverb(t) && !CLAUSE_VERBS.has(t.w);
+}
+
+function subjectAt(toks: Tok[], s: number, limit: number, skipFronted: boolean): [number, number] | null {
+  if (!skipFronted && SUBORDINATORS.has(toks[s]?.w)) return null;
   // Skip a fronted adjunct closed by a comma: "On Monday, Trump …"; a fronted
   // subordinate clause ("After the results came in, …") must end with one.
   let comma = -1;
   const maxFront = SUBORDINATORS.has(toks[s]?.w) ? 30 : 8;
-  for (let k = s; k < limit && k < s + maxFront; k++) if (toks[k].w === ',') { comma = k; break; }
-  if (comma >= 0) s = comma + 1;
+  for (let k = s; k < limit && k < s + maxFront; k++) if (toks[k].w === ',' && !inNumber(toks, k)) { comma = k; break; }
+  if (comma >= 0 && isBareName(toks, s, comma - 1)) {
+    // "Jane Doe, a former state party chairman, became …": a name with an apposition is the subject.
+    for (let k = comma + 1; k < limit && k < comma + 16; k++) {
+      if (toks[k].q >= 0 || isTerminal(toks[k])) break;
+      if (toks[k].w === ',') return k + 1 < limit && toks[k + 1].k === K.Word && !toks[k + 1].cap ? [s, k] : null;
+    }
+    return null;
+  }
+  if (comma >= 0 && skipFronted) s = comma + 1;
   else if (SUBORDINATORS.has(toks[s]?.w)) return null;
+  // "Then she …", "Later that day the mayor …": a fronted adverb without a comma.
+  for (let n = 0; n < 3 && s < limit && toks[s].k === K.Word && (FRONT_ADVERBS.has(toks[s].w) || (n > 0 && PERIOD_WORDS.has(toks[s].w))); n++) s++;
   if (s >= limit) return null;
   const t = toks[s];
+  // "About 200 protesters …", "Nearly half of voters …", "49% …": a quantity opens the subject.
+  if (t.k === K.Word && (QUANTITY_STARTS.has(t.w) || /^\d/.test(t.w)) && t.q < 0) {
+    const np = nounPhraseLeftOfVerb(toks, s, limit);
+    if (np) return np;
+  }
   if (t.k !== K.Word || t.q >= 0) return null;
   if (SUBJECT_PRONOUNS.has(t.w)) return [s, s];
   if (!t.cap && !DETERMINERS.has(t.w)) return null;
   let e = s;
-  while (e + 1 < limit && e - s < 8) {
+  while (e + 1 < limit && e - s < 12) {
     const nx = toks[e + 1];
-    if (nx.k === K.Word && (nx.cap || (DETERMINERS.has(toks[e].w) && !LEFT_STOP.has(nx.w)))) { e++; continue; }
+    if (nx.k === K.Word && (nx.cap || (DETERMINERS.has(toks[e].w) && !LEFT_STOP.has(nx.w)) || (HEAD_NOUNS.has(nx.w) && nx.p < 0.3))) { e++; continue; }
+    // "Presumptive Democratic presidential nominee Hillary Clinton": lower-case modifiers before a name or role.
+    if (nx.k === K.Word && isModifier(nx)) {
+      let m = e + 1;
+      while (m + 1 < limit && m < e + 3 && isModifier(toks[m]) && !(toks[m].cap || HEAD_NOUNS.has(toks[m].w))) m++;
+      if (m < limit && toks[m].k === K.Word && toks[m].q < 0 && (toks[m].cap || (HEAD_NOUNS.has(toks[m].w) && toks[m].p < 0.3))) { e = m; continue; }
+    }
     if (nx.k === K.Punct && nx.w === '.' && (ABBREV.has(toks[e].w) || toks[e].w.length === 1) && toks[e + 2]?.cap) { e++; continue; }
     break;
   }
@@ -427,6 +569,165 @@ function looseCueAfterQuote(toks: Tok[], j: number, hi: number): { source: [numb
   return { source: [j, e], cue: e + 1 };
 }
 
+/**
+ * "As one official put it, CONTENT." / "CONTENT, as Jane Doe noted." — the source sits between "as" and a
+ * reporting verb ("put it", "said", "noted", "wrote" …) closed by a comma or the sentence end.
+ */
+function asReportingClause(toks: Tok[], lo: number, hi: number, cues: readonly number[]): Draft | null {
+  for (let a = lo; a <= hi - 3; a++) {
+    const t = toks[a];
+    if (t.w !== 'as' || t.q >= 0) continue;
+    // Only at the clause start: sentence start (after a connective) or after a comma.
+    const p = a - 1 >= lo ? toks[a - 1] : undefined;
+    const fronted = !p || (p.k === K.Word && (p.w === 'but' || p.w === 'and' || p.w === 'so') && a - 1 === lo);
+    if (!fronted && !(p && p.w === ',')) continue;
+    if (fronted && toks[a + 1].p >= 0.5 && toks[a + 2].w === 'by') {
+      // "As reported by The Washington Post, …"
+      let e = a + 3;
+      while (e + 1 <= hi && e < a + 15 && toks[e + 1].w !== ',' && toks[e + 1].q < 0 && !isTerminal(toks[e + 1])) e++;
+      if (toks[e + 1]?.w !== ',' || e + 1 > hi) continue;
+      const s0 = trimStart(toks, e + 2, hi);
+      const e0 = trimEnd(toks, s0, hi);
+      if (e0 >= s0 && wordsIn(toks, s0, e0) >= 2) return { content: [s0, e0], cue: [a + 1, a + 2], source: [a + 3, e] };
+      continue;
+    }
+    for (let k = a + 2; k <= hi && k <= a + 30; k++) {
+      const x = toks[k];
+      if (x.q >= 0 && x.k === K.OpenQ || x.w === '.' || x.w === ';' || x.w === 'that') break;
+      const putIt = (x.w === 'put' || x.w === 'puts') && toks[k + 1]?.w === 'it' && k + 1 <= hi;
+      if (!putIt && !(cues.includes(k) && x.p >= 0.5)) continue;
+      let cueEnd = putIt ? k + 1 : k;
+      let s1 = k - 1;
+      while (s1 > a && toks[s1].k === K.Word && AUX.has(toks[s1].w) && !RELATIVE.has(toks[s1].w)) s1--;
+      const first = toks[a + 1];
+      if (s1 <= a || first.k !== K.Word || !(first.cap || DETERMINERS.has(first.w) || SUBJECT_PRONOUNS.has(first.w) || /^(one|two|three|several|many|some|most|another)$/.test(first.w))) return null;
+      if (toks[s1].k !== K.Word && toks[s1].w !== ',' && toks[s1].k !== K.CloseQ && toks[s1].k !== K.AmbQ) return null;
+      const after = toks[cueEnd + 1];
+      if (fronted) {
+        if (!after || cueEnd + 1 > hi || after.w !== ',') return null;
+        const s0 = trimStart(toks, cueEnd + 2, hi);
+        const e0 = trimEnd(toks, s0, hi);
+        if (e0 < s0 || wordsIn(toks, s0, e0) < 2) return null;
+        return { content: [s0, e0], cue: [k, cueEnd], source: [a + 1, s1] };
+      }
+      // Trailing: nothing but the sentence end after the cue.
+      if (trimEnd(toks, cueEnd, hi) !== cueEnd) return null;
+      const s0 = trimStart(toks, lo, a - 2);
+      const e0 = trimEnd(toks, s0, a - 2);
+      if (e0 < s0 || wordsIn(toks, s0, e0) < 2) return null;
+      return { content: [s0, e0], cue: [k, cueEnd], source: [a + 1, s1] };
+    }
+  }
+  return null;
+}
+
+/** Nouns that report a statement or stance and take a possessor as their source ("Doe's claim that …"). */
+const NOMINAL_CUES = new Set(['statement', 'statements', 'remarks', 'comment', 'comments', 'claim', 'claims', 'accusation', 'accusations',
+  'allegation', 'allegations', 'pledge', 'pledges', 'promise', 'promises', 'attack', 'attacks', 'criticism', 'criticisms', 'warning', 'warnings',
+  'assertion', 'assertions', 'argument', 'suggestion', 'insistence', 'proposal', 'vow', 'threat', 'threats', 'demand', 'demands',
+  'announcement', 'denial', 'praise', 'endorsement', 'opposition', 'belief', 'contention', 'call', 'calls', 'charge', 'charges', 'complaint',
+  'complaints', 'prediction', 'view', 'views', 'position', 'critique', 'defense', 'rejection', 'admission', 'acknowledgment', 'description']);
+/** What may follow a nominal cue and open its content. */
+const NOMINAL_LINKS = new Set(['that']);
+const POSSESSIVE_PRONOUNS = new Set(['his', 'her', 'their', 'its', 'my', 'our']);
+
+/** "Jane Doe's claim that …" / "his pledge to …" with the possessor as source and the clause after as content. */
+function possessiveNominalCues(toks: Tok[], lo: number, hi: number): Draft[] {
+  const out: Draft[] = [];
+  for (let i = lo + 1; i < hi; i++) {
+    const t = toks[i];
+    if (t.q >= 0 || t.k !== K.Word || !NOMINAL_CUES.has(t.w)) continue;
+    const link = toks[i + 1];
+    if (link.k !== K.Word || !NOMINAL_LINKS.has(link.w) || link.q >= 0) continue;
+    // The possessor right before the noun, one modifier allowed ("Obama's original pledge").
+    let p = i - 1;
+    if (toks[p].k === K.Word && !toks[p].cap && !POSSESSIVE_PRONOUNS.has(toks[p].w) && !/['’]s$/.test(toks[p].w) && p - 1 >= lo) p--;
+    const owner = toks[p];
+    if (owner.k !== K.Word || owner.q >= 0) continue;
+    let source: [number, number];
+    if (POSSESSIVE_PRONOUNS.has(owner.w)) source = [p, p];
+    else if (/['’]s?$/.test(owner.w) && (owner.cap || HEAD_NOUNS.has(owner.w.replace(/['’]s?$/, '')))) {
+      const np = nounPhraseLeft(toks, p, lo, 6);
+      if (!np) continue;
+      source = np;
+    } else continue;
+    const cs = link.w === 'that' || link.w === 'to' ? i + 1 : i + 2;
+    const e0 = clauseEnd(toks, cs, trimEnd(toks, cs, hi));
+    if (e0 < cs || wordsIn(toks, cs, e0) < 3) continue;
+    out.push({ content: [cs, e0], cue: [i, i], source });
+    i = e0;
+  }
+  return out;
+}
+
+const BE_FORMS = new Set(['was', 'were', 'is', 'are', 'been', 'being', 'be']);
+
+/** "X was criticized by Y" / "X, endorsed by Y," → source Y (after "by"), content X. */
+function passiveAgent(toks: Tok[], c: number, lo: number, hi: number): Draft | null {
+  const t = toks[c];
+  if (!t.w.endsWith('ed') && t.w !== 'told' && t.w !== 'written' && t.w !== 'seen' && t.w !== 'shown') return null;
+  let b = c - 1;
+  while (b > lo && toks[b].k === K.Word && (isAdverb(toks[b]) || toks[b].w === 'also' || toks[b].w === 'not' || toks[b].w === 'never')) b--;
+  if (b <= lo || !BE_FORMS.has(toks[b].w)) return null;
+  let by = -1;
+  for (let k = c + 1; k <= hi && k <= c + 8; k++) {
+    if (toks[k].q >= 0 || (toks[k].k === K.Punct && toks[k].w !== '-') || toks[k].w === 'that') break;
+    if (toks[k].w === 'by') { by = k; break; }
+  }
+  if (by < 0) return null;
+  const np = nounPhraseRight(toks, by + 1, hi, 12);
+  if (!np || toks[np[0]].w.endsWith('ing')) return null;
+  let a = b - 1;
+  while (a > lo && toks[a].k === K.Word && AUX.has(toks[a].w) && !RELATIVE.has(toks[a].w)) a--;
+  const subj = subjectBefore(toks, a + 1, lo) ?? sentenceSubject(toks, lo, a + 1);
+  if (!subj) return null;
+  return { content: subj, cue: [c, c], source: np };
+}
+
+const POLL_HEADS = new Set(['poll', 'polls', 'survey', 'surveys', 'polling']);
+const POLL_PARTICULAR = new Set(['a', 'an', 'new', 'latest', 'recent', 'this', 'that', 'one', 'another']);
+const POLL_TAILS = new Set(['released', 'taken', 'conducted', 'published', 'out', 'this', 'last', 'of', 'by', 'for', 'from']);
+
+/**
+ * "in a recent CNN/ORC poll" (PolNeAR: cue "in", source the poll). The content is the rest of the
+ * clause: after the comma of a fronted phrase, before a trailing one, else the whole sentence.
+ */
+function pollPhrases(toks: Tok[], lo: number, hi: number): Draft[] {
+  const out: Draft[] = [];
+  for (let i = lo; i < hi; i++) {
+    const t = toks[i];
+    if (t.w !== 'in' || t.q >= 0) continue;
+    let h = -1;
+    for (let k = i + 1; k <= hi && k <= i + 9; k++) {
+      const x = toks[k];
+      if (x.q >= 0 || (x.k === K.Punct && x.w !== '/' && x.w !== '-' && x.w !== '.' && x.w !== '&') || (x.k === K.Word && !x.cap && x.p >= 0.3)) break;
+      if (x.k === K.Word && POLL_HEADS.has(x.w)) { h = k; break; }
+    }
+    if (h < 0) continue;
+    // A particular poll ("a Des Moines Register poll", "the latest survey"), not "leads in the polls".
+    let particular = false;
+    for (let k = i + 1; k < h; k++) if (toks[k].cap || POLL_PARTICULAR.has(toks[k].w)) particular = true;
+    if (!particular) continue;
+    // The poll's own modifiers: "released Sunday", "of likely voters", "conducted by Edison Research".
+    let e = h;
+    if (e + 1 <= hi && POLL_TAILS.has(toks[e + 1].w)) {
+      let k = e + 1;
+      while (k + 1 <= hi && k < h + 12 && toks[k + 1].k === K.Word && toks[k + 1].q < 0 && toks[k + 1].p < 0.5 && toks[k + 1].w !== 'that') k++;
+      e = k;
+    }
+    const after = toks[e + 1];
+    let content: [number, number];
+    const fronted = i === trimStart(toks, lo, i);
+    if (fronted && after?.w === ',') content = [trimStart(toks, e + 2, hi), trimEnd(toks, e + 2, hi)];
+    else if (!fronted && (e + 1 > hi || isTerminal(after) || after.w === ',') && toks[i - 1]?.k === K.Word) content = [trimStart(toks, lo, i - 1), clauseEnd(toks, lo, i - 1)];
+    else content = [trimStart(toks, lo, hi), trimEnd(toks, lo, hi)];
+    if (content[1] < content[0] || wordsIn(toks, content[0], content[1]) < 3) continue;
+    out.push({ content, cue: [i, i], source: [i + 1, e] });
+    i = e;
+  }
+  return out;
+}
+
 interface Draft {
   content: [number, number]; // token range
   cue: [number, number] | null;
@@ -436,16 +737,43 @@ interface Draft {
 
 /** The source after an inverted cue ("…, said Jane Doe, a lawyer for the city."), apposition included up to the sentence end. */
 function invertedSource(toks: Tok[], c: number, hi: number): [number, number] | null {
-  const np = nounPhraseRight(toks, c + 1, hi, 10);
+  let np = nounPhraseRight(toks, c + 1, hi, 10);
   if (!np) return null;
+  // "said the candidate could be …", "said Trump had …": a clause with its own verb, not an inverted source.
+  for (let k = np[0] + 1; k <= np[1]; k++) if (toks[k].k === K.Word && !toks[k].cap && CLAUSE_VERBS.has(toks[k].w)) return null;
   const next = toks[np[1] + 1];
+  if (next && np[1] + 1 <= hi && next.k === K.Word && CLAUSE_VERBS.has(next.w)) return null;
   if (next && np[1] + 1 <= hi && (next.w === ',' || RELATIVE.has(next.w))) {
-    const end = trimEnd(toks, np[1] + 1, hi);
-    let clean = end - np[1] <= 25;
-    for (let k = np[1] + 1; k <= end && clean; k++) if (toks[k].q >= 0 || (toks[k].k === K.Word && toks[k].w === 'that')) clean = false;
+    let end = trimEnd(toks, np[1] + 1, hi);
+    // "…, said Jane Doe, a pollster, citing …": a participle after the apposition starts a new clause.
+    for (let k = np[1] + 1; k < end; k++) {
+      if (toks[k].w === ',' && toks[k + 1].k === K.Word && toks[k + 1].q < 0 && toks[k + 1].w.endsWith('ing') && toks[k + 1].p >= 0.3) { end = k - 1; break; }
+    }
+    let clean = end - np[1] <= 40;
+    // A quote inside the apposition is a title ("the author of “Hacked World Order,”"), not a statement.
+    for (let k = np[1] + 1; k <= end && clean; k++) if ((toks[k].q >= 0 && toks[k - 1].q !== toks[k].q && quoteWords(toks, k) > 8) || (toks[k].k === K.Word && toks[k].w === 'that' && toks[k].q < 0)) clean = false;
     if (clean && end >= np[1] + 1) return [np[0], end];
   }
   return np;
+}
+
+/**
+ * "“…,” said X" / "“…?” she asked" / "“… ‘above the law,’ ” said X": the quote ends with a comma, question or
+ * exclamation mark (inner single quotes skipped), or a comma follows it — a reporting clause may come next.
+ */
+function quoteOpensReportingClause(toks: Tok[], qu: Quote): boolean {
+  if (toks[qu.close + 1]?.w === ',') return true;
+  let k = qu.close - 1;
+  while (k > qu.open && (toks[k].w === "'" || toks[k].w === '’' || toks[k].w === '‘')) k--;
+  const w = toks[k]?.w;
+  return k > qu.open && (w === ',' || w === '?' || w === '!');
+}
+
+/** Number of words in the quote region that opens at token `k`. */
+function quoteWords(toks: Tok[], k: number): number {
+  let n = 0;
+  for (let i = k; i < toks.length && toks[i].q === toks[k].q; i++) if (toks[i].k === K.Word) n++;
+  return n;
 }
 
 /** Token index after skipping an addressee ("reporters", "CNN", "the newspaper") and short adjuncts. */
@@ -489,8 +817,22 @@ function clauseEnd(toks: Tok[], lo: number, hi: number): number {
       if (nx.k === K.Word && !nx.cap && nx.p >= 0.3 && nx.w !== 'that') return trimEnd(toks, lo, k - 1);
       if (toks[k - 1].w === ',' && nx.k === K.Word && SUBJECT_PRONOUNS.has(nx.w) && nx.w !== 'i' && nx.w !== 'we') return trimEnd(toks, lo, k - 2);
     }
+    // "…, citing “the old charter,” said …": the main reporting verb after a comma or quote ends the phrase.
+    if (t.p >= 0.8 && t.q < 0 && t.k === K.Word && !t.cap && !t.w.endsWith('ing') && (toks[k - 1].w === ',' || toks[k - 1].k === K.CloseQ || (toks[k - 1].k === K.AmbQ && toks[k - 1].q >= 0))) return trimEnd(toks, lo, k - 1);
+    // "… by saying …": the participle is a statement of its own.
+    if (k + 1 <= hi && toks[k + 1].p >= 0.3 && t.q < 0 && t.k === K.Word && k > lo + 1 && toks[k + 1].q < 0 && toks[k + 1].w.endsWith('ing') && PARTICIPLE_PREPOSITIONS.has(t.w)) return trimEnd(toks, lo, k - 1);
     if (t.q >= 0 || t.k !== K.Punct) continue;
     if (t.w === ';') return trimEnd(toks, lo, k - 1);
+    if ((t.w === '—' || t.w === '-' || t.w === '–') && toks[k - 1].e !== t.s) {
+      // "Trump - who previously said A - said B": the dash closing an apposition ends its content.
+      let m = k + 1;
+      while (m <= hi && (toks[m].w === t.w || (toks[m].k === K.Word && AUX.has(toks[m].w)))) m++;
+      if (m <= hi && toks[m].k === K.Word && toks[m].q < 0 && !toks[m].cap && toks[m].p >= 0.5) return trimEnd(toks, lo, k - 1);
+    }
+    if (t.w === ':' && k + 2 <= hi) {
+      // "… as an example: He says …" — a new subject and reporting verb after a colon start a new statement.
+      for (let m = k + 2; m <= hi && m <= k + 4; m++) if (toks[m].k === K.Word && !toks[m].cap && toks[m].p >= 0.5 && toks[m].q < 0 && (toks[k + 1].cap || SUBJECT_PRONOUNS.has(toks[k + 1].w))) return trimEnd(toks, lo, k - 1);
+    }
     if (t.w === ',' && k + 1 <= hi) {
       const nx = toks[k + 1];
       if (nx.k === K.Word && (CLAUSE_BREAK_WORDS.has(nx.w) || (nx.w.endsWith('ing') && nx.p >= 0.3))) return trimEnd(toks, lo, k - 1);
@@ -547,13 +889,23 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
     const before = drafts.length;
     // Cue candidates outside quotes.
     const cues: number[] = [];
+    // Which of the rarer patterns below can apply at all, so that most sentences skip them.
+    let hasAs = false, hasIn = false, hasNominal = false;
     for (let i = lo; i <= hi; i++) {
       const t = toks[i];
       if (t.q >= 0 || t.k !== K.Word) continue;
       if (t.w === 'according' && i + 1 <= hi && toks[i + 1].w === 'to') { cues.push(i); continue; }
+      if (t.w === 'as') hasAs = true;
+      else if (t.w === 'in') hasIn = true;
+      else if (t.w === 'that' && i > lo && NOMINAL_CUES.has(toks[i - 1].w)) hasNominal = true;
       // A frequent cue word is taken on its own; an ambiguous one ("wants", "show", "backed") when the
       // context model says this use reports a statement or a belief.
-      if (t.p >= CUE_PRECISION || t.m >= CUE_MODEL_THRESHOLD) cues.push(i);
+      if (!(t.p >= CUE_PRECISION || t.m >= CUE_MODEL_THRESHOLD)) continue;
+      // "has repeatedly likened": an adverb defers to the verb it modifies.
+      if ((AUX.has(t.w) || isAdverb(t)) && i + 1 <= hi && toks[i + 1].k === K.Word && toks[i + 1].q < 0) continue;
+      // "a super PAC called Future45", "what he called …", "known as": naming, not reporting.
+      if (NAMING_VERBS.has(t.w) && isNaming(toks, i, lo)) continue;
+      cues.push(i);
     }
     // Quote-driven attributions first: quotes whose cue sits right next to them.
     const sentQuotes: number[] = [];
@@ -563,7 +915,7 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
     if (toks[lo].nl && toks[lo].k === K.Word && toks[lo].cap && !COLON_LABELS.has(toks[lo].w)) {
       let k = lo;
       while (k <= hi && k < lo + 6 && toks[k].k === K.Word && toks[k].q < 0 && (toks[k].cap || k > lo && (toks[k].w === 'and' || toks[k].w === 'of'))) k++;
-      if (k <= hi && k > lo && toks[k].w === ':' && k + 1 <= hi) {
+      if (k <= hi && k > lo && toks[k].w === ':' && k + 1 <= hi && !COLON_LABELS.has(toks[k - 1].w)) {
         let end = hi;
         // A transcript turn runs to the end of its paragraph.
         while (end + 1 < toks.length && !toks[end + 1].nl) end++;
@@ -575,12 +927,27 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
         }
       }
     }
+    // The drafts of this sentence, without copying them (this runs for every cue).
+    const findInSentence = (pred: (d: Draft) => boolean): Draft | undefined => {
+      for (let k = before; k < drafts.length; k++) if (pred(drafts[k])) return drafts[k];
+      return undefined;
+    };
+    const inSentence = (pred: (d: Draft) => boolean): boolean => findInSentence(pred) !== undefined;
     const lastSourceInSentence = (): [number, number] | null => {
       for (let k = drafts.length - 1; k >= before; k--) if (drafts[k].source) return drafts[k].source;
       return null;
     };
+    {
+      // "As one official put it, …" / "…, as Jane Doe noted." — a fronted or trailing "as"-clause names the source.
+      const asClause = hasAs ? asReportingClause(toks, lo, hi, cues) : null;
+      if (asClause) {
+        usedCue[asClause.cue![0]] = 1;
+        drafts.push(asClause);
+      }
+    }
     for (const qi of sentQuotes) {
       const qu = quotes[qi];
+      if (inSentence((d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
       // “…,” X said / “…,” said X
       let j = qu.close + 1;
       while (j <= hi && toks[j].k === K.Punct && (toks[j].w === ',' || toks[j].w === '—' || toks[j].w === '-' || toks[j].w === '–')) j++;
@@ -588,7 +955,7 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
       if (j <= hi && toks[j].q < 0) {
         // cue first: "said Mr. Smith"
         const c = cues.find((x) => x >= j && x <= j + 1 && !usedCue[x]);
-        const commaAfterQuote = toks[qu.close - 1]?.w === ',' || toks[qu.close + 1]?.w === ',';
+        const commaAfterQuote = quoteOpensReportingClause(toks, qu);
         if (c !== undefined && toks[c].w !== 'according' && commaAfterQuote && !toks[c].w.endsWith('ing')) {
           const np = invertedSource(toks, c, hi);
           // "…,” he said" is caught below; here only inverted order.
@@ -602,7 +969,21 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
             break;
           }
         }
-        if (!found && (toks[qu.close - 1]?.w === ',' || toks[qu.close + 1]?.w === ',')) {
+        if (!found && commaAfterQuote) {
+          // "“…,” Jane Doe, 30, of Raleigh, who was among those polled, said …": a source with several appositions.
+          const c2 = cues.find((x) => x > j + 1 && !usedCue[x]);
+          if (c2 !== undefined && c2 <= j + 40 && toks[c2].p >= 0.5 && toks[c2].w !== 'according' && !toks[c2].w.endsWith('ing') && (toks[j].cap || SUBJECT_PRONOUNS.has(toks[j].w))) {
+            let s1 = c2 - 1;
+            while (s1 > j && toks[s1].k === K.Word && AUX.has(toks[s1].w) && !RELATIVE.has(toks[s1].w)) s1--;
+            let clean = toks[s1].w === ',' || toks[s1].k === K.Word;
+            for (let k = j; k <= s1 && clean; k++) if (toks[k].q >= 0 || isTerminal(toks[k]) && !(k > j && toks[k - 1].e === toks[k].s && (ABBREV.has(toks[k - 1].w) || toks[k - 1].w.length <= 2))) clean = false;
+            // The source opens with a bare name closed by a comma ("Jane Doe, 30, …"), not a clause of the narrator.
+            let comma = j + 1;
+            while (comma < s1 && toks[comma].w !== ',') comma++;
+            if (clean && s1 > j && comma < s1 && isBareName(toks, j, comma - 1)) found = { content: [qu.open, qu.close], cue: [c2, c2], source: [j, s1] };
+          }
+        }
+        if (!found && commaAfterQuote) {
           const loose = looseCueAfterQuote(toks, j, hi);
           if (loose) found = { content: [qu.open, qu.close], cue: [loose.cue, loose.cue], source: loose.source };
         }
@@ -620,7 +1001,13 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
           const src = subj ?? (toks[c + 1]?.cap && toks[c].p >= 0.5 ? nounPhraseRight(toks, c + 1, b, 8) : null);
           if (!subj && !src) continue;
           // Content continues to the sentence end when the quote is followed by more of the clause.
-          found = { content: [qu.open, qu.close], cue: [c, c], source: subj ?? src };
+          // "X called the plan “a gift to polluters”": the words between cue and quote belong to the content.
+          let cs = qu.open;
+          if (subj && b === qu.open - 1 && b > c) {
+            const k = skipAfterCue(toks, c + 1, b, toks[c].w);
+            if (k <= b && toks[k].k === K.Word && !toks.slice(k, b + 1).some((x) => x.k !== K.Word)) cs = k;
+          }
+          found = { content: [cs, qu.close], cue: [c, c], source: subj ?? src };
           break;
         }
       }
@@ -644,7 +1031,8 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
           }
         } else {
           // "X said the plan was “a disaster” for …": quote inside a longer clause.
-          const end = trimEnd(toks, qu.close, hi);
+          // ", and said …" after the quote starts the speaker's next statement.
+          const end = clauseEnd(toks, qu.close, trimEnd(toks, qu.close, hi));
           if (end > qu.close && wordsIn(toks, qu.close + 1, end) >= 1 && toks[qu.close + 1]?.w !== '.' ) found.content = [qu.open, end];
         }
         usedCue[found.cue![0]] = 1;
@@ -658,12 +1046,28 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
     for (const c of byStrength) {
       if (usedCue[c]) continue;
       // A cue inside a found statement or inside a source's relative clause ("a diplomat who asked …") is not a new statement.
-      if (drafts.slice(before).some((d) => (c >= d.content[0] && c <= d.content[1]) || (d.source !== null && c >= d.source[0] && c <= d.source[1]))) continue;
+      // "…, compared with 23 percent who said …": a strong cue after a relative pronoun is a statement of its own.
+      const relativeCue = toks[c].p >= 0.8 && RELATIVE.has(toks[c - 1]?.w);
+      if (!relativeCue && inSentence((d) => c >= d.content[0] && c <= d.content[1])) continue;
+      // "Jane Doe, who said …, said …": a strong cue in the source's relative clause is a statement of its own
+      // (source "who"), ending with the clause; any other cue inside a source is not.
+      const hostSource = findInSentence((d) => d.source !== null && c >= d.source[0] && c <= d.source[1])?.source ?? null;
+      if (hostSource && !(toks[c].p >= 0.8 && RELATIVE.has(toks[c - 1]?.w))) continue;
+      const clauseLimit = hostSource ? trimEnd(toks, c, hostSource[1]) : hi;
       const t = toks[c];
       if (t.w === 'according') {
         const np = nounPhraseRight(toks, c + 2, hi, 14);
         if (!np) continue;
         let npEnd = np[1];
+        // "…, according to a lawsuit filed in Manhattan by Jane Doe, a former minister.": a sentence-final
+        // source runs to the sentence end, its modifiers and appositions included.
+        if (c - 1 >= lo && toks[c - 1].w === ',') {
+          const end = trimEnd(toks, np[1], hi);
+          let clean = end - np[0] <= 45;
+          for (let k = np[1] + 1; k <= end && clean; k++) if (toks[k].q >= 0 || (toks[k].k === K.Word && toks[k].w === 'that' && toks[k - 1].w === ',')) clean = false;
+          if (clean) np[1] = end;
+          npEnd = np[1];
+        }
         // Content: the rest of the sentence on the other side of the comma.
         let content: [number, number] | null = null;
         const npAtEnd = trimEnd(toks, np[1], hi) === np[1] && c - 1 > lo + 1;
@@ -686,9 +1090,25 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
         continue;
       }
       // "…, saying …": a participle's source is the sentence subject, never the phrase before the comma.
-      const participle = toks[c - 1]?.w === ',' && t.w.endsWith('ing');
+      // "… by saying …", "While noting …, he …": a participle after a preposition also reports the subject's words.
+      const participle = (toks[c - 1]?.w === ',' || (PARTICIPLE_PREPOSITIONS.has(toks[c - 1]?.w) && toks[c - 1].q < 0)) && t.w.endsWith('ing');
+      {
+        // Passive: "Cruz was endorsed on Friday by Carly Fiorina" — the agent after "by" is the source, the subject the content.
+        const passive = passiveAgent(toks, c, lo, hi);
+        if (passive) {
+          usedCue[c] = 1;
+          drafts.push(passive);
+          continue;
+        }
+      }
       let subj = participle ? lastSourceInSentence() ?? sentenceSubject(toks, lo, c) : subjectBefore(toks, c, lo);
-      if (!subj && toks[c - 1]?.w === 'and' && !t.w.endsWith('ing')) subj = lastSourceInSentence() ?? sentenceSubject(toks, lo, c - 1);
+      if (!subj) {
+        // "Doe met voters and later said …", "… but added …", "saying A and arguing B": a second verb of the same subject.
+        let k = c - 1;
+        while (k > lo && toks[k].k === K.Word && AUX.has(toks[k].w) && !RELATIVE.has(toks[k].w)) k--;
+        const conj = toks[k]?.w;
+        if (k > lo && (conj === 'and' || conj === 'but') && (!t.w.endsWith('ing') || toks[k - 1]?.k === K.Word || toks[k - 1]?.q >= 0)) subj = lastSourceInSentence() ?? sentenceSubject(toks, lo, k);
+      }
       let after = c + 1;
       let source: [number, number] | null = subj;
       let inverted = false;
@@ -697,7 +1117,23 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
         const np = invertedSource(toks, c, hi);
         if (np) { source = np; after = np[1] + 1; inverted = true; }
       }
+      if (!source && !participle && (toks[c - 1]?.w === ',' || toks[c - 1]?.k === K.CloseQ || toks[c - 1]?.k === K.AmbQ)) {
+        // "Mr. Brandt, citing ''the old charter,'' said …": the name opening the sentence, past a participial phrase.
+        const s0 = trimStart(toks, lo, c - 1);
+        let comma = s0 + 1;
+        while (comma < c && comma < s0 + 6 && toks[comma].w !== ',') comma++;
+        if (comma < c - 1 && toks[comma].w === ',' && isBareName(toks, s0, comma - 1) && !cues.some((x) => x > comma && x < c && toks[x].p >= 0.5 && !toks[x].w.endsWith('ing'))) source = [s0, comma - 1];
+      }
       if (!source) continue;
+      if (hostSource) {
+        const rs = skipAfterCue(toks, c + 1, clauseLimit, t.w);
+        const re = rs <= clauseLimit ? clauseEnd(toks, rs, clauseLimit) : -1;
+        if (re >= rs && wordsIn(toks, rs, re) >= 2) {
+          usedCue[c] = 1;
+          drafts.push({ content: [rs, re], cue: [c, c], source });
+        }
+        continue;
+      }
       const cs = skipAfterCue(toks, after, hi, t.w);
       // Is the rest of the sentence only adjuncts ("on Monday.", "in a statement.")?
       const restEnd = trimEnd(toks, cs, hi);
@@ -728,10 +1164,23 @@ export function findAttributionsOrThrow(text: string): Attribution[] {
       drafts.push({ content: [s0, e0], cue: [c, c], source });
     }
 
+    // "Trump's claim that …", "her pledge to …", "Doe's attacks on …": a possessor and a nominal cue.
+    if (hasNominal) for (const nominal of possessiveNominalCues(toks, lo, hi)) {
+      if (inSentence((d) => d.cue !== null && d.cue[0] === nominal.cue![0])) continue;
+      if (inSentence((d) => d.source !== null && nominal.source![0] >= d.source[0] && nominal.source![0] <= d.source[1])) continue;
+      drafts.push(nominal);
+    }
+
+    // "In a Washington Post-ABC News poll this month, 60 percent …": a poll is the source of its findings.
+    if (hasIn) for (const poll of pollPhrases(toks, lo, hi)) {
+      if (inSentence((d) => d.source !== null && d.source[0] <= poll.source![1] && poll.source![0] <= d.source[1])) continue;
+      drafts.push(poll);
+    }
+
     // Quotes without a cue of their own.
     for (const qi of sentQuotes) {
       const qu = quotes[qi];
-      if (drafts.slice(before).some((d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
+      if (inSentence((d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
       if (wordsIn(toks, qu.open, qu.close) < 4) continue;
       const prev = drafts[drafts.length - 1];
       if (!prev || !prev.source) continue;

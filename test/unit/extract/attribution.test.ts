@@ -123,13 +123,12 @@ describe('findAttributions: indirect and mixed speech', () => {
     assert.equal(found[0].content, 'the buses were unsafe');
   });
 
-  it('marks a partial quote inside paraphrase as mixed', () => {
+  it('marks a partial quote inside paraphrase as mixed, and a second reporting verb of the same subject as its own claim', () => {
     const text = 'The senator called the proposal “a gift to polluters” and promised to fight it.';
-    const found = readable(text);
-    assert.equal(found.length, 1);
-    assert.equal(found[0].kind, 'mixed');
-    assert.equal(found[0].source, 'The senator');
-    assert.ok(found[0].content.includes('“a gift to polluters”'), found[0].content);
+    assert.deepEqual(readable(text), [
+      { content: 'the proposal “a gift to polluters”', cue: 'called', source: 'The senator', kind: 'mixed' },
+      { content: 'to fight it', cue: 'promised', source: 'The senator', kind: 'indirect' },
+    ]);
   });
 });
 
@@ -193,5 +192,103 @@ describe('findAttributions: subjects, raising verbs and ambiguous cue words', ()
 
   it('does not take the same word as a cue when nobody holds a view', () => {
     assert.deepEqual(readable('The recipe wants two cups of flour.'), []);
+  });
+});
+
+/** [source, cue, content] of each attribution, the shape most of the rules below are about. */
+const triples = (text: string) => readable(text).map((a) => [a.source, a.cue, a.content]);
+
+describe('findAttributions: reporting clauses around the statement', () => {
+  it('takes the speaker of a fronted "As X put it, …" and not a verb inside the content', () => {
+    const text = 'As one harbour pilot put it, if the port wants to grow, “the channel has to be dredged.”';
+    assert.deepEqual(triples(text), [['one harbour pilot', 'put it', 'if the port wants to grow, “the channel has to be dredged.”']]);
+  });
+
+  it('takes the speaker of a trailing "…, as X noted."', () => {
+    const text = 'The ferry timetable will not survive the winter, as the union\'s regional secretary noted.';
+    assert.deepEqual(triples(text), [['the union\'s regional secretary', 'noted', 'The ferry timetable will not survive the winter']]);
+  });
+
+  it('keeps several appositions of a source placed between a quote and its cue', () => {
+    const text = '“We were never consulted,” Mara Ilves, 52, a fishmonger from Tallinn, who has worked the quay for thirty years, said on Sunday.';
+    assert.deepEqual(triples(text), [['Mara Ilves, 52, a fishmonger from Tallinn, who has worked the quay for thirty years,', 'said', '“We were never consulted,”']]);
+  });
+
+  it('attributes a question or exclamation quote to the inverted speaker after it', () => {
+    assert.deepEqual(triples('“Who will pay for the repairs?” asked Petra Lind, a council member.'),
+      [['Petra Lind, a council member', 'asked', '“Who will pay for the repairs?”']]);
+    assert.deepEqual(triples('“This is our harbour!” said Jonas Berg.'), [['Jonas Berg', 'said', '“This is our harbour!”']]);
+  });
+
+  it('does not take a clause after an inverted cue for its source ("said the council could …")', () => {
+    const text = 'Mr. Brandt, citing “the old harbour charter,” said the council could not raise tolls.';
+    const found = triples(text);
+    assert.deepEqual(found.find((a) => a[1] === 'said'), ['Mr. Brandt', 'said', 'the council could not raise tolls']);
+    assert.deepEqual(found.find((a) => a[1] === 'citing'), ['Mr. Brandt', 'citing', '“the old harbour charter,”']);
+  });
+
+  it('gives a second reporting verb the subject and its apposition ("X, a former …, joined … and said …")', () => {
+    const text = 'Oskar Brandt, a former harbour commissioner, joined the protest and said the council had ignored the fishermen.';
+    assert.deepEqual(triples(text), [['Oskar Brandt, a former harbour commissioner,', 'said', 'the council had ignored the fishermen']]);
+  });
+
+  it('keeps a party-and-state tag in front of the cue and a share of respondents as a source', () => {
+    assert.deepEqual(triples('Rep. Dana Whitfield (D-Ore.) said the bridge tolls would double by spring.'),
+      [['Rep. Dana Whitfield (D-Ore.)', 'said', 'the bridge tolls would double by spring']]);
+    assert.deepEqual(triples('Some 42% say the new tolls are unfair.'), [['Some 42%', 'say', 'the new tolls are unfair']]);
+    assert.deepEqual(triples('Some said the tolls would drive away tourists.'), [['Some', 'said', 'the tolls would drive away tourists']]);
+  });
+
+  it('finds a participle after "by" and gives it the sentence subject', () => {
+    assert.deepEqual(triples('The mayor closed the meeting by saying the tolls would stay.'), [['The mayor', 'saying', 'the tolls would stay']]);
+  });
+
+  it('keeps an apposition between dashes in the source', () => {
+    const text = 'The harbour master -- who has clashed with the council for years -- said the tolls were illegal.';
+    assert.deepEqual(triples(text), [['The harbour master -- who has clashed with the council for years --', 'said', 'the tolls were illegal']]);
+  });
+
+  it('gives "… who said …" inside another statement a statement of its own', () => {
+    const found = triples('Some 46 percent of residents said yes, compared with 23 percent who said the tolls were fair.');
+    assert.deepEqual(found.map((a) => a[0]), ['Some 46 percent of residents', 'who']);
+    assert.deepEqual(found[1], ['who', 'said', 'the tolls were fair']);
+  });
+
+  it('gives a relative clause inside a source its own statement with "who" as source', () => {
+    const text = '“The numbers do not add up,” said Ilse Varga, who said the budget hid a deficit.';
+    assert.deepEqual(triples(text), [
+      ['Ilse Varga, who said the budget hid a deficit', 'said', '“The numbers do not add up,”'],
+      ['who', 'said', 'the budget hid a deficit'],
+    ]);
+  });
+});
+
+describe('findAttributions: sources that are not the grammatical subject', () => {
+  it('takes a named poll after "in" as the source of its findings', () => {
+    const found = triples('In a Harbour Gazette poll released Monday, most residents opposed the tolls.');
+    assert.deepEqual(found[0], ['a Harbour Gazette poll released Monday', 'In', 'most residents opposed the tolls']);
+  });
+
+  it('does not take "in the polls" as a source', () => {
+    assert.equal(triples('The senator has slipped in the polls since the summer.').some((a) => a[1] === 'in'), false);
+  });
+
+  it('takes the agent of a passive reporting verb as source and the subject as content', () => {
+    assert.deepEqual(triples('The plan was criticized by the fishermen\'s union.'), [['the fishermen\'s union', 'criticized', 'The plan']]);
+    assert.deepEqual(triples('As reported by the Harbour Gazette, the council has delayed the vote.'),
+      [['the Harbour Gazette', 'reported by', 'the council has delayed the vote']]);
+  });
+
+  it('takes the possessor of a nominal cue followed by "that" as source', () => {
+    const found = readable('Jane Doe\'s claim that the tolls were illegal was rejected.');
+    assert.equal(found[0].source, 'Jane Doe\'s');
+    assert.equal(found[0].cue, 'claim');
+    assert.ok(found[0].content.startsWith('that the tolls were illegal'), found[0].content);
+  });
+
+  it('does not read naming verbs or adverbs as reporting cues', () => {
+    assert.deepEqual(triples('They hired a consultancy called Baltic Shore Partners to review the budget.'), []);
+    assert.deepEqual(triples('The storm was known as the worst of the decade.'), []);
+    assert.deepEqual(triples('Lena Obi has repeatedly visited the harbour.').filter((a) => a[1] === 'repeatedly'), []);
   });
 });
