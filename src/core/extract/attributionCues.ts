@@ -75,12 +75,28 @@ function stem(w: string): string {
   return w;
 }
 
-/**
- * The features of token `i` (a candidate word outside quotes) in the sentence
- * [lo, hi]; `quoteInSentence` is whether the sentence contains a quote mark.
- * Calls `emit` once per feature name.
- */
-export function cueFeatures(toks: readonly CueToken[], i: number, lo: number, hi: number, quoteInSentence: boolean, emit: (f: string) => void): void {
+/** What the features of one candidate token are made of (see cueFeatures). */
+interface CueContext {
+  w: string;
+  s: string;
+  shape: string;
+  prevW: string;
+  nextW: string;
+  next2W: string;
+  pc: string;
+  nc: string;
+  subj: string;
+  skip: string;
+  thatSoon: string;
+  quoteSoon: string;
+  colonSoon: string;
+  quoteBefore: string;
+  quoteInSentence: string;
+  first: string;
+  cap: string;
+}
+
+function cueContext(toks: readonly CueToken[], i: number, lo: number, hi: number, quoteInSentence: boolean): CueContext {
   const t = toks[i];
   const w = t.w;
   const prev = i - 1 >= lo ? toks[i - 1] : undefined;
@@ -106,41 +122,157 @@ export function cueFeatures(toks: readonly CueToken[], i: number, lo: number, hi
   }
   let quoteBefore = false;
   for (let k = i - 1; k >= lo && k >= i - 6; k--) if (toks[k].k === 3 || toks[k].k === 4 || toks[k].q >= 0) { quoteBefore = true; break; }
-  const s = stem(w);
-  emit('b');
-  emit('w=' + w);
-  emit('s=' + s);
-  emit('sh=' + shape(w));
-  emit('p1=' + prevW);
-  emit('n1=' + nextW);
-  emit('n2=' + (next2 ? (next2.k === 0 ? next2.w : tokenClass(next2, false)) : 'END'));
-  emit('pc=' + pc);
-  emit('nc=' + nc);
-  emit('pc|nc=' + pc + '|' + nc);
-  emit('subj=' + subj);
-  emit('subj|nc=' + subj + '|' + nc);
-  emit('skip=' + Math.min(skipped, 2));
-  emit('s|subj=' + s + '|' + subj);
-  emit('s|nc=' + s + '|' + nc);
-  emit('s|pc=' + s + '|' + pc);
-  emit('w|n1=' + w + '|' + nextW);
-  emit('w|p1=' + w + '|' + prevW);
-  emit('s|that=' + s + '|' + thatSoon);
-  emit('s|quote=' + s + '|' + quoteSoon + '|' + quoteBefore);
-  emit('that=' + thatSoon);
-  emit('colon=' + colonSoon);
-  emit('qsoon=' + quoteSoon);
-  emit('qbefore=' + quoteBefore);
-  emit('s|qsent=' + s + '|' + quoteInSentence);
-  emit('first=' + (i === lo) + '|' + t.cap);
-  emit('sh|subj|nc=' + shape(w) + '|' + subj + '|' + nc);
+  return {
+    w,
+    s: stem(w),
+    shape: shape(w),
+    prevW,
+    nextW,
+    next2W: next2 ? (next2.k === 0 ? next2.w : tokenClass(next2, false)) : 'END',
+    pc,
+    nc,
+    subj,
+    skip: String(Math.min(skipped, 2)),
+    thatSoon: String(thatSoon),
+    quoteSoon: String(quoteSoon),
+    colonSoon: String(colonSoon),
+    quoteBefore: String(quoteBefore),
+    quoteInSentence: String(quoteInSentence),
+    first: String(i === lo),
+    cap: String(t.cap),
+  };
 }
+
+/**
+ * The features of token `i` (a candidate word outside quotes) in the sentence
+ * [lo, hi]; `quoteInSentence` is whether the sentence contains a quote mark.
+ * Calls `emit` once per feature name.
+ */
+export function cueFeatures(toks: readonly CueToken[], i: number, lo: number, hi: number, quoteInSentence: boolean, emit: (f: string) => void): void {
+  const c = cueContext(toks, i, lo, hi, quoteInSentence);
+  emit('b');
+  emit('w=' + c.w);
+  emit('s=' + c.s);
+  emit('sh=' + c.shape);
+  emit('p1=' + c.prevW);
+  emit('n1=' + c.nextW);
+  emit('n2=' + c.next2W);
+  emit('pc=' + c.pc);
+  emit('nc=' + c.nc);
+  emit('pc|nc=' + c.pc + '|' + c.nc);
+  emit('subj=' + c.subj);
+  emit('subj|nc=' + c.subj + '|' + c.nc);
+  emit('skip=' + c.skip);
+  emit('s|subj=' + c.s + '|' + c.subj);
+  emit('s|nc=' + c.s + '|' + c.nc);
+  emit('s|pc=' + c.s + '|' + c.pc);
+  emit('w|n1=' + c.w + '|' + c.nextW);
+  emit('w|p1=' + c.w + '|' + c.prevW);
+  emit('s|that=' + c.s + '|' + c.thatSoon);
+  emit('s|quote=' + c.s + '|' + c.quoteSoon + '|' + c.quoteBefore);
+  emit('that=' + c.thatSoon);
+  emit('colon=' + c.colonSoon);
+  emit('qsoon=' + c.quoteSoon);
+  emit('qbefore=' + c.quoteBefore);
+  emit('s|qsent=' + c.s + '|' + c.quoteInSentence);
+  emit('first=' + c.first + '|' + c.cap);
+  emit('sh|subj|nc=' + c.shape + '|' + c.subj + '|' + c.nc);
+}
+
+/**
+ * The weights of one feature template ("s|subj="), keyed by its parts in turn
+ * (stem, then subject class), so that scoring builds no feature names. A name
+ * whose parts themselves contain "|" is filed under every way of splitting it.
+ */
+type WeightTrie = Map<string, WeightTrie | number>;
+
+function fileWeight(trie: WeightTrie, rest: string, parts: number, weight: number): void {
+  if (parts === 1) { trie.set(rest, weight); return; }
+  for (let at = rest.indexOf('|'); at >= 0; at = rest.indexOf('|', at + 1)) {
+    const head = rest.slice(0, at);
+    let sub = trie.get(head) as WeightTrie | undefined;
+    if (!sub) trie.set(head, (sub = new Map()));
+    fileWeight(sub, rest.slice(at + 1), parts - 1, weight);
+  }
+}
+
+/** Feature templates in the order cueFeatures emits them (the sum must add in that order to be identical). */
+const TEMPLATES = ['w=', 's=', 'sh=', 'p1=', 'n1=', 'n2=', 'pc=', 'nc=', 'pc|nc=', 'subj=', 'subj|nc=', 'skip=', 's|subj=', 's|nc=', 's|pc=',
+  'w|n1=', 'w|p1=', 's|that=', 's|quote=', 'that=', 'colon=', 'qsoon=', 'qbefore=', 's|qsent=', 'first=', 'sh|subj|nc='] as const;
+const TRIES = new Map<string, WeightTrie>(TEMPLATES.map((t) => [t, new Map()]));
+/** Parts of each template's value: 'pc|nc=' has two. */
+const PARTS = new Map<string, number>([['pc|nc=', 2], ['subj|nc=', 2], ['s|subj=', 2], ['s|nc=', 2], ['s|pc=', 2], ['w|n1=', 2], ['w|p1=', 2],
+  ['s|that=', 2], ['s|quote=', 3], ['s|qsent=', 2], ['first=', 2], ['sh|subj|nc=', 3]]);
+for (const [name, weight] of WEIGHTS) {
+  const eq = name.indexOf('=');
+  if (eq < 0) continue;
+  const template = name.slice(0, eq + 1);
+  const trie = TRIES.get(template);
+  if (trie) fileWeight(trie, name.slice(eq + 1), PARTS.get(template) ?? 1, weight);
+}
+const BIAS = WEIGHTS.get('b') ?? 0;
+
+function trie(template: string): WeightTrie {
+  return TRIES.get(template)!;
+}
+
+/** The weight of a one-part feature (0 when the model has none). */
+function weight1(t: WeightTrie, a: string): number {
+  const v = t.get(a);
+  return typeof v === 'number' ? v : 0;
+}
+
+function weight2(t: WeightTrie, a: string, b: string): number {
+  const sub = t.get(a);
+  if (sub === undefined || typeof sub === 'number') return 0;
+  const v = sub.get(b);
+  return typeof v === 'number' ? v : 0;
+}
+
+function weight3(t: WeightTrie, a: string, b: string, c: string): number {
+  const sub = t.get(a);
+  if (sub === undefined || typeof sub === 'number') return 0;
+  return weight2(sub, b, c);
+}
+
+const W = trie('w='), S = trie('s='), SH = trie('sh='), P1 = trie('p1='), N1 = trie('n1='), N2 = trie('n2='), PC = trie('pc='), NC = trie('nc=');
+const PC_NC = trie('pc|nc='), SUBJ = trie('subj='), SUBJ_NC = trie('subj|nc='), SKIP = trie('skip='), S_SUBJ = trie('s|subj='), S_NC = trie('s|nc=');
+const S_PC = trie('s|pc='), W_N1 = trie('w|n1='), W_P1 = trie('w|p1='), S_THAT = trie('s|that='), S_QUOTE = trie('s|quote='), THAT = trie('that=');
+const COLON = trie('colon='), QSOON = trie('qsoon='), QBEFORE = trie('qbefore='), S_QSENT = trie('s|qsent='), FIRST = trie('first='), SH_SUBJ_NC = trie('sh|subj|nc=');
 
 /** Probability that token `i` heads an attribution cue; 0 for words the model never saw as cues. */
 export function cueProbability(toks: readonly CueToken[], i: number, lo: number, hi: number, quoteInSentence: boolean): number {
   const t = toks[i];
   if (t.k !== 0 || t.q >= 0 || !CANDIDATES.has(t.w)) return 0;
+  const c = cueContext(toks, i, lo, hi, quoteInSentence);
+  // The same sum as over cueFeatures' names, term by term in the same order (absent names add 0).
   let z = 0;
-  cueFeatures(toks, i, lo, hi, quoteInSentence, (f) => { z += WEIGHTS.get(f) ?? 0; });
+  z += BIAS;
+  z += weight1(W, c.w);
+  z += weight1(S, c.s);
+  z += weight1(SH, c.shape);
+  z += weight1(P1, c.prevW);
+  z += weight1(N1, c.nextW);
+  z += weight1(N2, c.next2W);
+  z += weight1(PC, c.pc);
+  z += weight1(NC, c.nc);
+  z += weight2(PC_NC, c.pc, c.nc);
+  z += weight1(SUBJ, c.subj);
+  z += weight2(SUBJ_NC, c.subj, c.nc);
+  z += weight1(SKIP, c.skip);
+  z += weight2(S_SUBJ, c.s, c.subj);
+  z += weight2(S_NC, c.s, c.nc);
+  z += weight2(S_PC, c.s, c.pc);
+  z += weight2(W_N1, c.w, c.nextW);
+  z += weight2(W_P1, c.w, c.prevW);
+  z += weight2(S_THAT, c.s, c.thatSoon);
+  z += weight3(S_QUOTE, c.s, c.quoteSoon, c.quoteBefore);
+  z += weight1(THAT, c.thatSoon);
+  z += weight1(COLON, c.colonSoon);
+  z += weight1(QSOON, c.quoteSoon);
+  z += weight1(QBEFORE, c.quoteBefore);
+  z += weight2(S_QSENT, c.s, c.quoteInSentence);
+  z += weight2(FIRST, c.first, c.cap);
+  z += weight3(SH_SUBJ_NC, c.shape, c.subj, c.nc);
   return 1 / (1 + Math.exp(-z));
 }

@@ -183,9 +183,13 @@ interface Mention {
   pronoun: boolean;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-const fold = (s: string): string =>
-  ASCII.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/’/g, "'");
+/** Lower case without accents, ’ as ' (a plain loop finds the common all-ASCII case: fold runs for most tokens). */
+function fold(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/’/g, "'");
+  }
+  return s.toLowerCase();
+}
 
 const NAME_PARTICLES = new Set(['von', 'van', 'de', 'der', 'den', 'da', 'del', 'della', 'di', 'du', 'dos', 'bin', 'al', 'el', 'la', 'le', 'ben', 'ter']);
 const NAME_SUFFIXES = new Set(['jr.', 'sr.', 'ii', 'iii', 'iv', 'jr', 'sr']);
@@ -439,8 +443,9 @@ class MentionFinder {
     const afterThe = !hasTitle && toks[nameStart - 1]?.w === 'the';
     // "Mitch McConnell of Kentucky": a lone capitalised word after these prepositions is a place.
     if (!hasTitle && nameWords.length === 1 && PLACE_PREPOSITIONS.has(toks[nameStart - 1]?.w ?? '')) { this.mention(nameStart, b, 'place'); return; }
-    if (!gender) gender = MALE_FIRST_NAMES.has(fold(firstName)) && nameWords.length > 1 ? 'm' : FEMALE_FIRST_NAMES.has(fold(firstName)) && nameWords.length > 1 ? 'f' : '';
-    const knownFirst = nameWords.length > 1 && (MALE_FIRST_NAMES.has(fold(firstName)) || FEMALE_FIRST_NAMES.has(fold(firstName)));
+    const foldedFirst = fold(firstName);
+    if (!gender) gender = MALE_FIRST_NAMES.has(foldedFirst) && nameWords.length > 1 ? 'm' : FEMALE_FIRST_NAMES.has(foldedFirst) && nameWords.length > 1 ? 'f' : '';
+    const knownFirst = nameWords.length > 1 && (MALE_FIRST_NAMES.has(foldedFirst) || FEMALE_FIRST_NAMES.has(foldedFirst));
     const kind: MentionKind = hasTitle || knownFirst ? 'person' : 'weak';
     let roleStrength = role ? (rankOnly ? 1 : 3) : 0;
     // A title written in lower case before the name: "Russian Foreign Ministry spokeswoman Maria Zakharova".
@@ -456,7 +461,7 @@ class MentionFinder {
       definite: afterThe,
       s: toks[honorific ? h - 1 : nameStart].s,
       surface,
-      first: nameWords.length > 1 ? fold(firstName) : '',
+      first: nameWords.length > 1 ? foldedFirst : '',
       last: fold(surname),
       nameTokens: nameWords.length,
       gender,

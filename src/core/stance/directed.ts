@@ -40,7 +40,7 @@ export interface DirectedModel {
 
 export const CLASS_COUNT = 5;
 
-interface LoadedModel {
+export interface LoadedModel {
   classBias: number[];
   rows: Map<string, Float64Array>;
 }
@@ -70,7 +70,7 @@ export function loadModel(model: DirectedModel): LoadedModel {
 
 let shipped: LoadedModel | undefined;
 /** Decoded on first use, so that loading ClaimLens stays fast. */
-function shippedModel(): LoadedModel {
+export function shippedModel(): LoadedModel {
   return (shipped ??= loadModel(modelJson as DirectedModel));
 }
 

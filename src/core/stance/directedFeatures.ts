@@ -250,7 +250,7 @@ const PASSIVE_BETWEEN = /^\s*(?:['’]s\s+)?(?:(?:has|have|had)\s+)?(?:was|were|
  * criticised by"), the same pair rewritten in the active voice ("B criticised
  * A"); else null. The rewrite keeps p and q, so the caller's mapping is unchanged.
  */
-function activeVoice(pair: EntityPair): EntityPair | null {
+export function activeVoice(pair: EntityPair): EntityPair | null {
   const swapped = pair.q[0] < pair.p[0];
   const [a, b] = swapped ? [pair.q, pair.p] : [pair.p, pair.q];
   if (b[0] < a[1]) return null;

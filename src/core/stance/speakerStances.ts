@@ -8,7 +8,7 @@
 import type { ExtractedClaim, ExtractedSpeaker, ExtractedStance } from '../extract/types';
 import type { Polarity, Stance } from '../sidecar/model';
 import { OffsetMap } from '../text';
-import { classifyPair } from './directed';
+import { PreparedSentence } from './directedSentence';
 import { stem, tokenize } from './directedFeatures';
 import { findTopicMentions, isTopic, normaliseTarget, type TopicMention } from './targets';
 
@@ -64,15 +64,31 @@ function isNegator(t: Token): boolean {
   return NEGATORS.has(t.text);
 }
 
+/** . ! ? or a line feed. */
+function isSentenceEnd(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 10;
+}
+
+/** The characters of the regular-expression class \s. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Closing quotes that may follow a sentence's period: ” " ’. */
+function isClosingQuote(c: number): boolean {
+  return c === 0x201d || c === 34 || c === 0x2019;
+}
+
 /** Sentence boundaries (UTF-16) of the sentence that contains `offset`. */
 function sentenceAround(text: string, offset: number): [number, number] {
   let start = offset;
-  while (start > 0 && !/[.!?\n]/.test(text[start - 1])) start--;
+  while (start > 0 && !isSentenceEnd(text.charCodeAt(start - 1))) start--;
   // Quotes may close after the period: ".”"
-  while (start < text.length && /[\s”"’]/.test(text[start]) && start < offset) start++;
+  while (start < text.length && start < offset && (isSpace(text.charCodeAt(start)) || isClosingQuote(text.charCodeAt(start)))) start++;
   let end = offset;
-  while (end < text.length && !/[.!?\n]/.test(text[end])) end++;
-  while (end < text.length && /[.!?”"’]/.test(text[end])) end++;
+  while (end < text.length && !isSentenceEnd(text.charCodeAt(end))) end++;
+  while (end < text.length && (isSentenceEnd(text.charCodeAt(end)) && text.charCodeAt(end) !== 10 || isClosingQuote(text.charCodeAt(end)))) end++;
   return [start, end];
 }
 
@@ -185,6 +201,30 @@ function cleanQualifier(q: string): string {
   return q.trim().replace(/\.$/, '').replace(/[“”"«»]/g, '').replace(/\s+/g, ' ').trim();
 }
 
+/** What the stance rules need to know about one sentence of the document, whichever claim asks. */
+interface SentenceFacts {
+  sentence: string;
+  salient: TopicMention[];
+  anaphora: boolean;
+  /** Filled on first use. */
+  tokens?: Token[];
+  qualifier?: RegExpMatchArray | null;
+  topicBefore?: string | null;
+  entities?: Array<[number, number]>;
+  classifier?: PreparedSentence;
+}
+
+function sentenceFacts(cache: Map<string, SentenceFacts>, text: string, sStart: number, sEnd: number): SentenceFacts {
+  const key = `${sStart}:${sEnd}`;
+  let facts = cache.get(key);
+  if (!facts) {
+    const sentence = text.slice(sStart, sEnd);
+    facts = { sentence, salient: salientTopics(sentence), anaphora: ANAPHORA.test(sentence) };
+    cache.set(key, facts);
+  }
+  return facts;
+}
+
 interface Evidence {
   target: string;
   value: number;
@@ -203,6 +243,11 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
   const grouped = new Map<string, { speaker: string; target: string; items: Array<Evidence & { claim: string }> }>();
 
   const claims = extraction.claims.filter((c) => c.speaker !== null).sort((a, b) => a.start - b.start);
+  // Several claims often share a sentence: what depends only on the sentence is worked out once.
+  const sentences = new Map<string, SentenceFacts>();
+  const resolved = new Map<string, string>();
+  let lastWords: Array<string | undefined> | undefined;
+  const claimStarts = claims.map((c) => map.toUtf16(c.start));
   for (const claim of claims) {
     const speaker = speakers.get(claim.speaker!);
     if (!speaker) continue;
@@ -211,23 +256,26 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
     const to = map.toUtf16(Math.max(...spans.map((s) => s[1])));
     const [sStart] = sentenceAround(text, from);
     const [, sEnd] = sentenceAround(text, Math.max(from, to - 1));
-    const sentence = text.slice(sStart, sEnd);
-    const tokens = tokensWithOffsets(sentence);
+    const facts = sentenceFacts(sentences, text, sStart, sEnd);
+    const sentence = facts.sentence;
     const cueStem = claim.cue ? stem(tokenize(map.slice(claim.cue[0], claim.cue[1]))[0] ?? '') : null;
     const evidence: Evidence[] = [];
 
     // Policies and topics.
-    let mentions = salientTopics(sentence);
-    const qualifierMatch = sentence.match(QUALIFIER) ?? nextSentenceQualifier(text, map, sEnd, claim, claims);
-    if (mentions.length === 0 && ANAPHORA.test(sentence)) {
+    let mentions = facts.salient;
+    if (mentions.length === 0 && facts.anaphora) {
       // "… might consider such a move": the main topic of the nearest sentence before that has one.
-      const before = topicBefore(text, sStart);
+      const before = (facts.topicBefore ??= topicBefore(text, sStart));
       const at = sentence.search(ANAPHORA);
       if (before) mentions = [{ canonical: before, sign: 1, start: at, end: at + sentence.match(ANAPHORA)![0].length }];
     }
     const claimFrom = map.toUtf16(claim.start) - sStart;
     const claimTo = map.toUtf16(claim.end) - sStart;
+    // Most sentences name no topic: their tokens and qualifier are never needed.
+    let qualifierMatch: RegExpMatchArray | null | undefined;
     for (const mention of mentions) {
+      const tokens = (facts.tokens ??= tokensWithOffsets(sentence));
+      if (qualifierMatch === undefined) qualifierMatch = (facts.qualifier ??= sentence.match(QUALIFIER)) ?? nextSentenceQualifier(text, sEnd, claim, claims, claimStarts);
       const result = topicPolarity(tokens, mention, cueStem);
       const value = result ? result.value : 0;
       // A topic merely named near a claim, with no polarity, says nothing about the speaker.
@@ -240,14 +288,15 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
     const speakerSpan = speakerSpanIn(sentence, sStart, claim, speaker, map);
     if (speakerSpan) {
       const seen = new Set<string>();
-      for (const entity of namedEntities(sentence)) {
+      for (const entity of (facts.entities ??= namedEntities(sentence))) {
         if (entity[0] < speakerSpan[1] && speakerSpan[0] < entity[1]) continue;
         const name = sentence.slice(entity[0], entity[1]);
-        const target = resolveEntity(name, extraction.speakers);
+        let target = resolved.get(name);
+        if (target === undefined) resolved.set(name, (target = resolveEntity(name, extraction.speakers, (lastWords ??= extraction.speakers.map((x) => x.name.split(/\s+/).pop())))));
         if (!target || target === speaker.name || speaker.aliases.includes(target) || seen.has(target)) continue;
         if (mentions.some((m) => m.start <= entity[0] && entity[1] <= m.end)) continue;
         seen.add(target);
-        const sentiment = classifyPair({ sentence, p: speakerSpan, q: entity });
+        const sentiment = (facts.classifier ??= new PreparedSentence(sentence)).classify(speakerSpan, entity);
         if (sentiment.from !== 'p' || sentiment.polarity === 'neutral' || sentiment.confidence < 0.5) continue;
         evidence.push({ target, value: sentiment.polarity === 'positive' ? 1 : -1, confidence: Math.round(sentiment.confidence * 100) / 100 });
       }
@@ -286,8 +335,10 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
  * ("lifting sanctions without a truce") only qualify the main topic.
  */
 function salientTopics(sentence: string): TopicMention[] {
+  const topics = findTopicMentions(sentence);
+  if (topics.length === 0) return topics;
   const qualifiers = [...sentence.matchAll(new RegExp(QUALIFIER.source, 'giu'))].map((m) => [m.index!, m.index! + m[0].length]);
-  return findTopicMentions(sentence).filter((t) => !qualifiers.some(([a, b]) => t.start >= a && t.end <= b));
+  return topics.filter((t) => !qualifiers.some(([a, b]) => t.start >= a && t.end <= b));
 }
 
 /** The main topic of the nearest of the two sentences before `offset` that names one. */
@@ -302,11 +353,14 @@ function topicBefore(text: string, offset: number): string | null {
   return null;
 }
 
-/** A qualifier in the next sentence when the same speaker goes on ("he said it won't be time until …"). */
-function nextSentenceQualifier(text: string, map: OffsetMap, sEnd: number, claim: ExtractedClaim, claims: ExtractedClaim[]): RegExpMatchArray | null {
+/**
+ * A qualifier in the next sentence when the same speaker goes on ("he said it won't be time until …").
+ * `claimStarts` are the UTF-16 starts of `claims`.
+ */
+function nextSentenceQualifier(text: string, sEnd: number, claim: ExtractedClaim, claims: ExtractedClaim[], claimStarts: number[]): RegExpMatchArray | null {
   const [nStart, nEnd] = sentenceAround(text, Math.min(text.length - 1, sEnd + 1));
   if (nStart <= sEnd - 1) return null;
-  const sameSpeakerNext = claims.some((c) => c !== claim && c.speaker === claim.speaker && map.toUtf16(c.start) >= nStart && map.toUtf16(c.start) < nEnd);
+  const sameSpeakerNext = claims.some((c, k) => c !== claim && c.speaker === claim.speaker && claimStarts[k] >= nStart && claimStarts[k] < nEnd);
   if (!sameSpeakerNext) return null;
   return text.slice(nStart, nEnd).match(QUALIFIER);
 }
@@ -325,11 +379,15 @@ function speakerSpanIn(sentence: string, sStart: number, claim: ExtractedClaim, 
   return null;
 }
 
-/** A known speaker's canonical name when the entity names one; else the normalised entity. */
-function resolveEntity(name: string, speakers: ExtractedSpeaker[]): string {
-  for (const s of speakers) {
+/**
+ * A known speaker's canonical name when the entity names one; else the normalised entity.
+ * `lastWords[k]` is the last word of speaker k's name.
+ */
+function resolveEntity(name: string, speakers: ExtractedSpeaker[], lastWords: Array<string | undefined>): string {
+  for (let k = 0; k < speakers.length; k++) {
+    const s = speakers[k];
     if (s.name === name || s.aliases.includes(name)) return s.name;
-    const last = s.name.split(/\s+/).pop();
+    const last = lastWords[k];
     if (s.kind === 'person' && last && last === name) return s.name;
   }
   return normaliseTarget(name);

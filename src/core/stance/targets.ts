@@ -82,19 +82,43 @@ function foldForMatching(text: string): string {
   return text.toLowerCase().replace(/[“”«»„"]/g, ' ').replace(/[‘’]/g, "'");
 }
 
+/** The table's patterns as global expressions, compiled once: findTopicMentions runs for every claim. */
+let globalPatterns: Array<{ canonical: string; sign: 1 | -1; global: RegExp }> | undefined;
+
+function topicPatterns(): Array<{ canonical: string; sign: 1 | -1; global: RegExp }> {
+  return (globalPatterns ??= TOPICS.flatMap((topic) => topic.patterns.map(({ pattern, sign }) => ({ canonical: topic.canonical, sign, global: new RegExp(pattern.source, 'g') }))));
+}
+
+/**
+ * Matches wherever any topic pattern matches: most sentences name no topic, and one scan with
+ * this says so twice as fast as the patterns one by one. Null when the patterns cannot be joined
+ * (flags, or numbered back-references that joining would renumber).
+ */
+let anyTopicPattern: RegExp | null | undefined;
+
+function anyTopic(): RegExp | null {
+  if (anyTopicPattern === undefined) {
+    const patterns = TOPICS.flatMap((t) => t.patterns.map((p) => p.pattern));
+    const joinable = patterns.every((p) => p.flags.replace(/[gy]/g, '') === '' && !/\\[1-9]/.test(p.source));
+    anyTopicPattern = joinable ? new RegExp(patterns.map((p) => `(?:${p.source})`).join('|')) : null;
+  }
+  return anyTopicPattern;
+}
+
 /** Every topic mention in `text`, non-overlapping, earlier topics in the table winning ties. */
 export function findTopicMentions(text: string): TopicMention[] {
   const folded = foldForMatching(text);
   const found: TopicMention[] = [];
-  for (const topic of TOPICS) {
-    for (const { pattern, sign } of topic.patterns) {
-      const global = new RegExp(pattern.source, 'g');
-      for (const m of folded.matchAll(global)) {
-        const start = m.index!;
-        const end = start + m[0].length;
-        if (found.some((f) => f.start < end && start < f.end)) continue;
-        found.push({ canonical: topic.canonical, sign, start, end });
-      }
+  if (anyTopic()?.test(folded) === false) return found;
+  for (const { canonical, sign, global } of topicPatterns()) {
+    global.lastIndex = 0;
+    for (let m = global.exec(folded); m; m = global.exec(folded)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      // An empty match must not stall the scan (as matchAll steps over it).
+      if (end === start) global.lastIndex++;
+      if (found.some((f) => f.start < end && start < f.end)) continue;
+      found.push({ canonical, sign, start, end });
     }
   }
   return found.sort((a, b) => a.start - b.start);
@@ -118,6 +142,18 @@ function singular(word: string): string {
  * singularised ("the new sanctions packages" → "new sanctions package").
  */
 export function normaliseTarget(phrase: string): string {
+  const known = normalised.get(phrase);
+  if (known !== undefined) return known;
+  const result = normaliseUncached(phrase);
+  // Bounded: the names met in a large archive are many, memory is not.
+  if (normalised.size > 20_000) normalised.clear();
+  normalised.set(phrase, result);
+  return result;
+}
+
+const normalised = new Map<string, string>();
+
+function normaliseUncached(phrase: string): string {
   const trimmed = phrase.replace(/[“”"«»]/g, '').replace(/\s+/g, ' ').trim();
   const topics = findTopicMentions(trimmed);
   if (topics.length) return topics[0].canonical;
