@@ -3,6 +3,7 @@
  * this instead of `process` so that unit tests run them in-process.
  */
 import type { Readable } from 'node:stream';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface CliIO {
   cwd: string;
@@ -35,4 +36,16 @@ export interface CliCommand {
 /** Colour only on a terminal, and never when NO_COLOR is set. */
 export function useColor(stream: { isTTY?: boolean }, env: CliIO['env']): boolean {
   return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}
+
+/**
+ * `util.parseArgs` for a command: a wrong option or a missing value becomes a one-line
+ * {@link UsageError} (exit code 2), the same for every command.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
 }

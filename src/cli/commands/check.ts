@@ -5,7 +5,6 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
 import { resolveAnchor } from '../../core/anchor/anchor';
 import { type Diagnostic, formatDiagnostic, type Severity } from '../../core/diagnostics';
@@ -13,7 +12,7 @@ import { documentLocationFor, SIDECAR_SUFFIX } from '../../core/fs';
 import { parseSidecar, MAX_SIDECAR_CHARS } from '../../core/sidecar/parse';
 import { decodeText, OffsetMap, sha256Hex, UndecodableTextError } from '../../core/text';
 import type { CliCommand, CliIO } from '../io';
-import { UsageError } from '../io';
+import { parseCommandArgs } from '../io';
 
 /** Documents larger than this are not read: their anchors are reported as not checked. */
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
@@ -53,12 +52,7 @@ const check: CliCommand = {
   summary: 'validate annotation sidecars and their anchors (changes nothing)',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message.split('\n')[0]);
-    }
+    const parsed = parseCommandArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     const json = parsed.values.json === true;
     const targets = parsed.positionals.length ? parsed.positionals : ['.'];
     const display = (location: string) => path.relative(io.cwd, location) || location;

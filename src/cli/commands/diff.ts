@@ -6,14 +6,13 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { documentLocationFor, SIDECAR_SUFFIX } from '../../core/fs';
 import { diffSidecars, type SidecarChange } from '../../core/review/diff';
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import { renderChangesJson, renderChangesText } from '../../core/review/render';
 import type { Sidecar } from '../../core/sidecar/model';
 import { decodeText, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError, useColor } from '../io';
+import { CliError, type CliCommand, type CliIO, UsageError, useColor, parseCommandArgs } from '../io';
 
 const usage = `Usage: claimlens diff [options] <old-sidecar> <new-sidecar>
        claimlens diff [options] --git <rev>[..<rev>] [paths…]
@@ -43,21 +42,16 @@ const command: CliCommand = {
   summary: 'show annotation changes in words (verdicts, attributions, sources), from files or Git',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          json: { type: 'boolean', default: false },
-          git: { type: 'string' },
-          color: { type: 'string', default: 'auto' },
-          'no-color': { type: 'boolean', default: false },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message.split('\n')[0]);
-    }
+    const parsed = parseCommandArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        git: { type: 'string' },
+        color: { type: 'string', default: 'auto' },
+        'no-color': { type: 'boolean', default: false },
+      },
+    });
     const { values, positionals } = parsed;
     const colorChoice = values['no-color'] ? 'never' : values.color;
     if (!['auto', 'always', 'never'].includes(colorChoice ?? '')) throw new UsageError(`--color must be auto, always or never, not '${colorChoice}'`);

@@ -4,7 +4,6 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
 import { documentLocationFor, SIDECAR_SUFFIX, sidecarLocationFor } from '../../core/fs';
 import { toBrat } from '../../core/interchange/brat';
@@ -15,7 +14,7 @@ import { toWebAnnotationCollection } from '../../core/interchange/webAnnotation'
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import type { Sidecar } from '../../core/sidecar/model';
 import { decodeText, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError } from '../io';
+import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 
 const FORMATS = ['claimreview', 'webannotation', 'brat', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -54,23 +53,18 @@ const command: CliCommand = {
   summary: 'export annotations as ClaimReview, W3C Web Annotation, brat standoff or CSV',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string' },
-          out: { type: 'string' },
-          publisher: { type: 'string' },
-          'publisher-url': { type: 'string' },
-          'document-url': { type: 'string' },
-          'review-url': { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        out: { type: 'string' },
+        publisher: { type: 'string' },
+        'publisher-url': { type: 'string' },
+        'document-url': { type: 'string' },
+        'review-url': { type: 'string' },
+      },
+    });
     const { values, positionals } = parsed;
     const format = values.format as Format | undefined;
     if (!format) throw new UsageError(`--format is required (${FORMATS.join(', ')})`);

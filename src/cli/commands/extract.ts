@@ -5,13 +5,12 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
 import { analyzeDocument, MAX_ANALYZED_BYTES } from '../../core/analyze';
 import { SIDECAR_SUFFIX } from '../../core/fs';
 import type { DocumentExtraction } from '../../core/extract/types';
 import { decodeText, UndecodableTextError } from '../../core/text';
-import { type CliCommand, type CliIO, UsageError, useColor } from '../io';
+import { type CliCommand, type CliIO, UsageError, useColor, parseCommandArgs } from '../io';
 import { createProgress } from '../progress';
 
 const usage = `Usage: claimlens extract [--json] <file|folder|glob>…
@@ -79,13 +78,7 @@ const command: CliCommand = {
   summary: 'find speakers and claims in news text (table, or JSON Lines with --json)',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let values: { json?: boolean };
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
     if (positionals.length === 0) throw new UsageError('expected at least one file, folder or glob');
     const { paths, problems } = await expandInputs(positionals, io.cwd);
     let failed = problems.length > 0;

@@ -6,8 +6,7 @@
  */
 import { promises as fsp, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { CliError, type CliCommand, type CliIO, UsageError } from '../io';
+import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 import { gitTopLevel, runGit } from './diff';
 
 export const ATTRIBUTE_PATTERN = '*.annotations.yaml';
@@ -39,12 +38,7 @@ const command: CliCommand = {
   summary: 'configure this Git repository for readable annotation diffs and semantic merges',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let values: { command?: string };
-    try {
-      ({ values } = parseArgs({ args, allowPositionals: false, options: { command: { type: 'string' } } }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseCommandArgs({ args, allowPositionals: false, options: { command: { type: 'string' } } });
     if (values.command !== undefined && values.command.trim() === '') throw new UsageError('--command needs an invocation');
     const top = await gitTopLevel(io.cwd);
     const invocation = values.command ?? claimlensInvocation(io.env);

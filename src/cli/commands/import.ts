@@ -4,13 +4,12 @@
  */
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { sidecarLocationFor } from '../../core/fs';
 import { importBrat } from '../../core/interchange/brat';
 import { parseSidecar } from '../../core/sidecar/parse';
 import { serializeSidecar } from '../../core/sidecar/serialize';
 import { decodeText, sha256Hex, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError } from '../io';
+import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 
 const usage = `Usage: claimlens import --format brat <file.ann> [--text <file.txt>] [--out <sidecar>] [--force]
 
@@ -36,22 +35,17 @@ const command: CliCommand = {
   summary: 'import brat standoff attributions (e.g. PolNeAR) as a sidecar',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string' },
-          text: { type: 'string' },
-          out: { type: 'string' },
-          force: { type: 'boolean', default: false },
-          author: { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        text: { type: 'string' },
+        out: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        author: { type: 'string' },
+      },
+    });
     const { values, positionals } = parsed;
     if (values.format !== 'brat') throw new UsageError(values.format ? `unknown format '${values.format}' (expected brat)` : '--format brat is required');
     if (positionals.length !== 1) throw new UsageError('expected one .ann file');

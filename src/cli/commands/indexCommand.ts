@@ -16,7 +16,6 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
 import { analyzeDocument, MAX_ANALYZED_BYTES } from '../../core/analyze';
 import type { FileStat, FileSystem } from '../../core/fs';
@@ -27,7 +26,7 @@ import { ExtractionCancelledError, type ExtractionRunner, InProcessRunner, type 
 import type { CorpusSpeaker } from '../../core/index/registry';
 import { extractionProblem, parseSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError, type DocumentRecord, type IndexSnapshot } from '../../core/index/snapshot';
 import { decodeText } from '../../core/text';
-import { type CliCommand, CliError, type CliIO, UsageError, useColor } from '../io';
+import { type CliCommand, CliError, type CliIO, UsageError, useColor, parseCommandArgs } from '../io';
 import { NodeFileSystem } from '../nodeFs';
 import { createProgress, type Progress } from '../progress';
 import { defaultWorkerCount, WorkerPoolRunner, WorkerStartError } from '../workerPool';
@@ -303,15 +302,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 
 // ---------------------------------------------------------------- the command
 
-/** Runs util.parseArgs, turning its errors into usage errors. */
-function parse<T>(parseNow: () => T): T {
-  try {
-    return parseNow();
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 function positiveInt(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -320,7 +310,7 @@ function positiveInt(value: unknown, flag: string): number | undefined {
 }
 
 async function runBuild(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'index.json' }, jobs: { type: 'string' } } }));
+  const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'index.json' }, jobs: { type: 'string' } } });
   if (positionals.length === 0) throw new UsageError('index build: expected at least one file, folder or glob');
   const jobs = positiveInt(values.jobs, '--jobs');
   const progress = createProgress(io.stderr, { label: 'indexing', total: 0, unit: 'docs' });
@@ -351,7 +341,7 @@ async function runBuild(args: string[], io: CliIO): Promise<number> {
 }
 
 async function runMerge(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'index.json' } } }));
+  const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'index.json' } } });
   if (positionals.length === 0) throw new UsageError('index merge: expected shard outputs (claimlens extract --json) or index files');
   const inputs: { name: string; text: string }[] = [];
   for (const p of positionals) {
@@ -375,7 +365,7 @@ export function speakerRecord(s: CorpusSpeaker) {
 }
 
 async function runSpeakers(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } }));
+  const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('index speakers: expected one index file');
   const top = positiveInt(values.top, '--top');
   const file = path.resolve(io.cwd, positionals[0]);

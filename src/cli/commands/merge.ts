@@ -6,7 +6,6 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { annotateConflicts } from '../../core/review/conflictMarkup';
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import { mergeSidecars, type MergeConflict } from '../../core/review/merge';
@@ -14,7 +13,7 @@ import { quoteClaim, speakerName } from '../../core/review/quote';
 import type { Sidecar } from '../../core/sidecar/model';
 import { serializeSidecar } from '../../core/sidecar/serialize';
 import { decodeText, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError } from '../io';
+import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 import { runGit } from './diff';
 
 const usage = `Usage: claimlens merge <base> <ours> <theirs> [<path>]
@@ -39,12 +38,7 @@ const command: CliCommand = {
   summary: 'Git merge driver: three-way semantic merge of sidecars (claimlens merge %O %A %B)',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let positionals: string[];
-    try {
-      positionals = parseArgs({ args, allowPositionals: true, options: {} }).positionals;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { positionals } = parseCommandArgs({ args, allowPositionals: true, options: {} });
     if (positionals.length < 3 || positionals.length > 4) throw new UsageError('expected <base> <ours> <theirs> [<path>]');
     const [basePath, oursPath, theirsPath] = positionals.slice(0, 3).map((p) => path.resolve(io.cwd, p));
     const shown = positionals[3] ?? positionals[1];

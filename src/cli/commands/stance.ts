@@ -3,9 +3,8 @@
  * sentence per line on stdin (the primitive the speaker stances build on).
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { classifyDirected, EntityNotFoundError } from '../../core/stance/directed';
-import { type CliCommand, type CliIO, UsageError } from '../io';
+import { type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 
 const usage = `Usage: claimlens stance --tsv [--confidence] < lines
 
@@ -34,12 +33,7 @@ const command: CliCommand = {
   summary: 'directed sentiment between two entities in a sentence (reads sentence<TAB>p<TAB>q lines)',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let values: { tsv?: boolean; confidence?: boolean };
-    try {
-      ({ values } = parseArgs({ args, allowPositionals: false, options: { tsv: { type: 'boolean' }, confidence: { type: 'boolean' } } }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseCommandArgs({ args, allowPositionals: false, options: { tsv: { type: 'boolean' }, confidence: { type: 'boolean' } } });
     if (!values.tsv) throw new UsageError('say which input format: --tsv (lines sentence<TAB>p<TAB>q on stdin)');
 
     let lineNumber = 0;

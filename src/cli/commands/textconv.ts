@@ -6,12 +6,11 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findConflictBlocks } from '../../core/review/conflictMarkup';
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import { renderSidecarText } from '../../core/review/textconv';
 import { decodeText, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError } from '../io';
+import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 
 const usage = `Usage: claimlens textconv <sidecar>
 
@@ -30,12 +29,7 @@ const command: CliCommand = {
   summary: "render a sidecar as readable text for Git's textconv (git diff, git log -p)",
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    let positionals: string[];
-    try {
-      positionals = parseArgs({ args, allowPositionals: true, options: {} }).positionals;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { positionals } = parseCommandArgs({ args, allowPositionals: true, options: {} });
     if (positionals.length !== 1) throw new UsageError('expected one sidecar file');
     const shown = positionals[0];
     let bytes: Uint8Array;
