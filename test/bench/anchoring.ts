@@ -23,6 +23,7 @@ import path from 'node:path';
 import { type AnchorResolution, createAnchor, resolveAnchor } from '../../src/core/anchor/anchor';
 import type { Anchor } from '../../src/core/sidecar/model';
 import { OffsetMap } from '../../src/core/text';
+import { seededRandom as prng } from '../support/random';
 
 export interface AnchoringBenchmarkOptions {
   corpus?: string;
@@ -67,17 +68,6 @@ export interface AnchoringBenchmarkResult {
 
 // --- deterministic randomness --------------------------------------------------
 
-/** mulberry32: tiny, fast, good enough for choosing edits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // --- spans -----------------------------------------------------------------------
 

@@ -27,7 +27,8 @@ import { runAnchoringBenchmark } from './anchoring';
 import { benchExtract, type BenchResult } from './extract';
 import type { IndexRunResult } from './indexRun';
 import { benchSidecar, type SidecarBenchResult } from './sidecar';
-import { loadParagraphs, prng, writeSyntheticCorpus } from './synthetic';
+import { seededRandom as prng } from '../support/random';
+import { loadParagraphs, writeSyntheticCorpus } from './synthetic';
 import type { VscodeBenchResult } from './vscode/editor.bench';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');

@@ -16,7 +16,8 @@ import { type Claim, SIDECAR_VERSION, type Sidecar, type Speaker } from '../../s
 import { serializeSidecar } from '../../src/core/sidecar/serialize';
 import { AnnotationStore } from '../../src/core/sidecar/store';
 import { OffsetMap, sha256Hex } from '../../src/core/text';
-import { loadParagraphs, prng } from './synthetic';
+import { seededRandom as prng } from '../support/random';
+import { loadParagraphs } from './synthetic';
 
 export interface SidecarBenchResult {
   claims: number;

@@ -21,6 +21,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASS_COUNT, type DirectedModel } from '../../src/core/stance/directed';
 import { locateEntities, pairFeatures } from '../../src/core/stance/directedFeatures';
+import { seededRandom } from '../support/random';
 
 export interface CorpusExample {
   line: number;
@@ -88,17 +89,6 @@ export function score(gold: number[], predicted: number[], classes = CLASS_COUNT
   };
 }
 
-/** Small, seeded PRNG (mulberry32) for reproducible shuffles. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const a = items.slice();

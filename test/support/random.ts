@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny deterministic PRNG. The benchmarks, the synthetic archive and the training
+ * scripts all draw from it, so the same seed gives the same edits, documents and shuffles.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
