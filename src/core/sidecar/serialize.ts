@@ -108,8 +108,10 @@ export function serializeSidecar(sidecar: Sidecar, previousYamlText?: string): s
   // keep; updating it in place gives the same bytes as writing the new
   // content afresh (asserted by the serializer tests), and the fresh text
   // comes from the per-entry cache, so a one-claim change renders one claim.
+  // Except after a keep-chomping block scalar (`|+`): it swallows the blank line before the next
+  // entry, which an in-place update keeps and a fresh rendering does not.
   const previousPlain = toPlain(previous.sidecar);
-  if (canonicalText(previousPlain) === previousYamlText) return canonicalText(plain);
+  if (!KEEP_CHOMP_HEADER.test(previousYamlText) && canonicalText(previousPlain) === previousYamlText) return canonicalText(plain);
   if (JSON.stringify(previousPlain) === JSON.stringify(plain)) return previousYamlText;
   return updatedInPlace(plain, previousYamlText);
 }
@@ -227,6 +229,8 @@ export function freshText(plain: PlainMap): string {
 // whose rendering may hold one take the whole-document path.
 
 const SECTIONS = ['speakers', 'claims', 'stances'] as const;
+/** A block scalar header with the keep indicator (`|+`, `>2+`…). */
+const KEEP_CHOMP_HEADER = /[|>]\d?\+\d?$/m;
 const MAX_CACHED_ENTRIES = 40_000;
 interface Rendered { text: string; mayKeepChomp: boolean }
 /** Two generations: entries used since the last rotation survive it; the rest are dropped. */
@@ -241,7 +245,7 @@ function cachedRender(key: string, render: () => string): Rendered {
     const text = render();
     // A block scalar header with the keep indicator (`|+`, `>2+`…); plain text that merely
     // looks like one only costs the slower path.
-    rendered = { text, mayKeepChomp: /[|>]\d?\+\d?$/m.test(text) };
+    rendered = { text, mayKeepChomp: KEEP_CHOMP_HEADER.test(text) };
   }
   if (renderedNow.size >= MAX_CACHED_ENTRIES) {
     renderedBefore = renderedNow;

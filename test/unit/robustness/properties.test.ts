@@ -77,7 +77,9 @@ describe('robustness: properties of anchoring', () => {
     const edit = fc.record({ where: fc.constantFrom('before', 'after'), at: fc.nat(), remove: fc.nat({ max: 20 }), insert: newsy.map((s) => s.slice(0, 40)) });
     fc.assert(fc.property(withSpan, fc.array(edit, { minLength: 1, maxLength: 4 }), ([text, start, end], edits) => {
       const anchor = createAnchor(text, start, end);
-      if (!anchor.exact.trim()) return;
+      // Annotations are phrases: a one- or two-character cut ("r", "“") recurs everywhere, and a
+      // random edit then makes another copy indistinguishable from it by quote and context alike.
+      fc.pre([...anchor.exact].length >= 4 && /\p{L}\p{L}/u.test(anchor.exact));
       let chars = [...text];
       let s = start;
       let e = end;
@@ -99,8 +101,10 @@ describe('robustness: properties of anchoring', () => {
       // Edits that paste another copy of the quote make the true place undecidable without the
       // edit history (the copy may even carry the better context): the property is about edits
       // that leave the quote where it was.
+      // Counting copies is not enough: an edit may insert a copy while another removes one, and the
+      // old offsets then hold the pasted copy. So no inserted text may contain the quote either.
       const count = (t: string) => t.split(anchor.exact).length - 1;
-      fc.pre(count(edited) === count(text));
+      fc.pre(count(edited) === count(text) && edits.every((ed) => !ed.insert.includes(anchor.exact)));
       const r = resolveAnchor(edited, anchor);
       if (r.status === 'orphaned') return;
       const map = new OffsetMap(edited);
