@@ -11,8 +11,8 @@ import { diffSidecars, type SidecarChange } from '../../core/review/diff';
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import { renderChangesJson, renderChangesText } from '../../core/review/render';
 import type { Sidecar } from '../../core/sidecar/model';
-import { decodeText, UndecodableTextError } from '../../core/text';
 import { CliError, type CliCommand, type CliIO, UsageError, useColor, parseCommandArgs } from '../io';
+import { decodeFileText, readFileBytes } from '../files';
 
 const usage = `Usage: claimlens diff [options] <old-sidecar> <new-sidecar>
        claimlens diff [options] --git <rev>[..<rev>] [paths…]
@@ -78,24 +78,11 @@ export default command;
 
 async function readVersionFile(absolute: string, shown: string): Promise<Sidecar | undefined> {
   if (shown === '/dev/null') return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = await fsp.readFile(absolute);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read (${code ?? (e as Error).message})`);
-  }
-  return parseVersion(bytes, shown);
+  return parseVersion(await readFileBytes(absolute, shown), shown);
 }
 
 function parseVersion(bytes: Uint8Array, shown: string): Sidecar | undefined {
-  let text: string;
-  try {
-    text = decodeText(bytes).text;
-  } catch (e) {
-    if (e instanceof UndecodableTextError) throw new CliError(`${shown}: ${e.message}`);
-    throw e;
-  }
+  const text = decodeFileText(bytes, shown);
   try {
     return readSidecarVersion(text, shown);
   } catch (e) {

@@ -13,8 +13,9 @@ import { ratingScaleOf } from '../../core/interchange/ratingScale';
 import { toWebAnnotationCollection } from '../../core/interchange/webAnnotation';
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import type { Sidecar } from '../../core/sidecar/model';
-import { decodeText, UndecodableTextError } from '../../core/text';
+import { decodeText } from '../../core/text';
 import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
+import { readFileText } from '../files';
 
 const FORMATS = ['claimreview', 'webannotation', 'brat', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -167,13 +168,7 @@ async function sidecarLocations(inputs: string[], cwd: string): Promise<string[]
 }
 
 async function readSidecarFile(location: string, shown: string): Promise<Sidecar | undefined> {
-  let text: string;
-  try {
-    text = decodeText(await fsp.readFile(location)).text;
-  } catch (e) {
-    if (e instanceof UndecodableTextError) throw new CliError(`${shown}: ${e.message}`);
-    throw new CliError(`${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = await readFileText(location, shown);
   try {
     return readSidecarVersion(text, shown, { strict: true });
   } catch (e) {

@@ -8,8 +8,9 @@ import { sidecarLocationFor } from '../../core/fs';
 import { importBrat } from '../../core/interchange/brat';
 import { parseSidecar } from '../../core/sidecar/parse';
 import { serializeSidecar } from '../../core/sidecar/serialize';
-import { decodeText, sha256Hex, UndecodableTextError } from '../../core/text';
+import { sha256Hex } from '../../core/text';
 import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
+import { readFileText } from '../files';
 
 const usage = `Usage: claimlens import --format brat <file.ann> [--text <file.txt>] [--out <sidecar>] [--force]
 
@@ -56,8 +57,8 @@ const command: CliCommand = {
     const shownOut = path.relative(io.cwd, outPath) || outPath;
     if (!values.force && existsSync(outPath)) throw new CliError(`${shownOut} already exists: not replacing it (use --force to replace it)`);
 
-    const annText = await readText(annPath, positionals[0]);
-    const text = await readText(textPath, path.relative(io.cwd, textPath));
+    const annText = await readFileText(annPath, positionals[0]);
+    const text = await readFileText(textPath, path.relative(io.cwd, textPath));
     const result = importBrat(annText, text, {
       documentName: path.basename(textPath),
       sha256: await sha256Hex(text),
@@ -103,12 +104,3 @@ function guessTextPath(annPath: string): string | undefined {
   return candidates.find((c) => existsSync(c));
 }
 
-async function readText(location: string, shown: string): Promise<string> {
-  try {
-    return decodeText(await fsp.readFile(location)).text;
-  } catch (e) {
-    if (e instanceof UndecodableTextError) throw new CliError(`${shown}: ${e.message}`);
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read (${code ?? (e as Error).message})`);
-  }
-}

@@ -12,9 +12,9 @@ import { mergeSidecars, type MergeConflict } from '../../core/review/merge';
 import { quoteClaim, speakerName } from '../../core/review/quote';
 import type { Sidecar } from '../../core/sidecar/model';
 import { serializeSidecar } from '../../core/sidecar/serialize';
-import { decodeText, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
+import { type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
 import { runGit } from './diff';
+import { readFileText } from '../files';
 
 const usage = `Usage: claimlens merge <base> <ours> <theirs> [<path>]
 
@@ -44,9 +44,9 @@ const command: CliCommand = {
     const shown = positionals[3] ?? positionals[1];
 
     const [baseText, oursText, theirsText] = await Promise.all([
-      readText(basePath, `${shown} (base)`),
-      readText(oursPath, `${shown} (ours)`),
-      readText(theirsPath, `${shown} (theirs)`),
+      readFileText(basePath, `${shown} (base)`),
+      readFileText(oursPath, `${shown} (ours)`),
+      readFileText(theirsPath, `${shown} (theirs)`),
     ]);
 
     let base: Sidecar | undefined;
@@ -101,20 +101,6 @@ function describeConflict(c: MergeConflict, merged: Sidecar): string {
   return `conflict in ${what}: ${c.field} changed both ways (ours: ${show(c.ours)}, theirs: ${show(c.theirs)})`;
 }
 
-async function readText(location: string, shown: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fsp.readFile(location);
-  } catch (e) {
-    throw new CliError(`${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return decodeText(bytes).text;
-  } catch (e) {
-    if (e instanceof UndecodableTextError) throw new CliError(`${shown}: ${e.message}`);
-    throw e;
-  }
-}
 
 async function writeAtomically(location: string, text: string): Promise<void> {
   const temporary = path.join(path.dirname(location), `.${path.basename(location)}.claimlens-${process.pid}.tmp`);

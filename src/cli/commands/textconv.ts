@@ -4,13 +4,12 @@
  * `git diff`, `git log -p` and `git show` read as verdict and attribution
  * changes next to the quote.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { findConflictBlocks } from '../../core/review/conflictMarkup';
 import { readSidecarVersion, SidecarReadError } from '../../core/review/load';
 import { renderSidecarText } from '../../core/review/textconv';
-import { decodeText, UndecodableTextError } from '../../core/text';
-import { CliError, type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
+import { type CliCommand, type CliIO, UsageError, parseCommandArgs } from '../io';
+import { readFileText } from '../files';
 
 const usage = `Usage: claimlens textconv <sidecar>
 
@@ -32,20 +31,7 @@ const command: CliCommand = {
     const { positionals } = parseCommandArgs({ args, allowPositionals: true, options: {} });
     if (positionals.length !== 1) throw new UsageError('expected one sidecar file');
     const shown = positionals[0];
-    let bytes: Uint8Array;
-    try {
-      bytes = await fsp.readFile(path.resolve(io.cwd, shown));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(code === 'ENOENT' ? `${shown}: no such file` : `${shown}: cannot read (${code ?? (e as Error).message})`);
-    }
-    let text: string;
-    try {
-      text = decodeText(bytes).text;
-    } catch (e) {
-      if (e instanceof UndecodableTextError) throw new CliError(`${shown}: ${e.message}`);
-      throw e;
-    }
+    const text = await readFileText(path.resolve(io.cwd, shown), shown);
     try {
       const sidecar = readSidecarVersion(text, shown);
       if (sidecar) io.stdout.write(renderSidecarText(sidecar, { conflicts: findConflictBlocks(text) }));
