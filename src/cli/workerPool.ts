@@ -17,8 +17,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { DocumentExtraction } from '../core/extract/types';
 import { ExtractionCancelledError, type ExtractionJob, type ExtractionOutcome, type ExtractionRunner, type RunOptions } from '../core/index/pool';
-import type { WorkerJob, WorkerMessage, WorkerOptions } from './indexWorker';
+import type { WireOutcome, WorkerJob, WorkerMessage, WorkerOptions } from './indexWorker';
 
 export interface WorkerPoolOptions {
   /** Number of worker threads (default: the number of cores). */
@@ -48,6 +49,7 @@ interface Slot {
 
 interface RunState {
   outcomes: ExtractionOutcome[];
+  keepOutcomes: boolean;
   queue: WorkerJob[][];
   completed: number;
   total: number;
@@ -110,7 +112,8 @@ export class WorkerPoolRunner implements ExtractionRunner {
         state.finish(new ExtractionCancelledError(state.completed, state.total));
       };
       const state: RunState = {
-        outcomes: new Array(jobs.length),
+        outcomes: options.keepOutcomes === false ? [] : new Array(jobs.length),
+        keepOutcomes: options.keepOutcomes !== false,
         queue,
         completed: 0,
         total: jobs.length,
@@ -180,11 +183,11 @@ export class WorkerPoolRunner implements ExtractionRunner {
     }
     const state = this.run_;
     if (!slot.inFlight.delete(message.id) || !state) return; // an answer from a cancelled run
-    this.deliver(state, message.id, message.outcome);
+    this.deliver(state, message.id, fromWire(message.outcome));
   }
 
   private deliver(state: RunState, id: number, outcome: ExtractionOutcome): void {
-    state.outcomes[id] = outcome;
+    if (state.keepOutcomes) state.outcomes[id] = outcome;
     state.completed++;
     try {
       state.onOutcome?.(outcome, id);
@@ -233,4 +236,20 @@ export class WorkerPoolRunner implements ExtractionRunner {
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((slot) => { slot.stopping = true; return slot.worker.terminate(); }));
   }
+}
+
+/**
+ * A worker's outcome as the runner's callers see it: `extraction` is parsed
+ * from the JSON text the first time someone reads it (the index never does:
+ * it keeps the text).
+ */
+function fromWire(outcome: WireOutcome): ExtractionOutcome {
+  if (outcome.status !== 'extracted') return outcome;
+  let extraction: DocumentExtraction | undefined;
+  const json = outcome.extractionJson;
+  return Object.defineProperty(outcome, 'extraction', {
+    get: () => (extraction ??= JSON.parse(new TextDecoder().decode(json)) as DocumentExtraction),
+    enumerable: true,
+    configurable: true,
+  }) as ExtractionOutcome;
 }

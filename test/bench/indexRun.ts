@@ -22,17 +22,24 @@ export interface IndexRunResult {
   unchangedSkipped: number;
   failed: number;
   workers: number;
+  /** The index on disk (with its changes file), and the bytes this run wrote (a restart appends its changes). */
   indexBytes: number;
+  savedBytes: number;
   loadMs: number;
   scanMs: number;
   statMs: number;
   /** Reading, extracting and entering results into the registry. */
   extractMs: number;
-  /** Rebuilding the merged speaker view (what the first query after an update pays). */
+  /**
+   * The first registry query (`speakers()`): after a build from scratch, rebuilding the merged
+   * view; after a restart, also building the registry of the loaded documents (deferred until asked).
+   */
   registryViewMs: number;
   saveMs: number;
   /** Whole run inside the process (without Node start-up). */
   wallMs: number;
+  /** CPU time of the whole process, all threads (workers included), user + system: steadier than wall time on a shared machine. */
+  cpuMs: number;
   speakers: number;
   maxRssMB: number;
   /**
@@ -60,9 +67,11 @@ async function main(): Promise<void> {
     failed: result.report.failed.length,
     workers: result.workers,
     indexBytes: result.indexBytes,
+    savedBytes: result.savedBytes,
     ...result.timings,
     registryViewMs,
     wallMs: performance.now() - started,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     speakers,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
   };
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
     result.index.speakers();
     out.warmRegistryViewMs = performance.now() - w;
   }
+  result.index.dispose();
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -21,11 +21,12 @@ import { analyzeDocument, MAX_ANALYZED_BYTES } from '../../core/analyze';
 import type { FileStat, FileSystem } from '../../core/fs';
 import { SIDECAR_SUFFIX } from '../../core/fs';
 import { CorpusIndex, CorpusIndexError } from '../../core/index/corpusIndex';
-import { mergeIndexInputs } from '../../core/index/merge';
+import { IndexMerger, isSnapshot, mergeIndexInputs, parseExtractLine } from '../../core/index/merge';
 import { ExtractionCancelledError, type ExtractionRunner, InProcessRunner, type IndexTarget, type RefreshReport, refreshIndex } from '../../core/index/pool';
-import type { CorpusSpeaker } from '../../core/index/registry';
-import { extractionProblem, parseSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError, type DocumentRecord, type IndexSnapshot } from '../../core/index/snapshot';
+import { type CorpusSpeaker, REGISTRY_RULES_VERSION, summarizeSpeakers } from '../../core/index/registry';
+import { SnapshotError, type IndexSnapshot } from '../../core/index/snapshot';
 import { decodeText } from '../../core/text';
+import { appendIndexChanges, changesFileOf, FileExtractionStore, type LoadedIndex, loadIndexFile, readIndexHeads, readSpeakers, writeIndexFile } from '../indexFile';
 import { type CliCommand, CliError, type CliIO, UsageError, useColor, parseCommandArgs } from '../io';
 import { NodeFileSystem } from '../nodeFs';
 import { createProgress, type Progress } from '../progress';
@@ -124,97 +125,52 @@ export async function scanDocuments(inputs: readonly string[], cwd: string, root
 // ---------------------------------------------------------------- reading and writing index files
 
 /**
- * Reads an index file line by line (the layout `serialize` writes: one
- * document per line), so that an index larger than the largest JavaScript
- * string (about 512 MB) still loads. Falls back to a whole-text parse for
- * other layouts (an index edited by hand).
+ * The whole index file as parsed objects (every extraction read): for tests
+ * and small indexes. `claimlens index` itself never does this.
  */
-export async function readIndexFile(file: string, name = file): Promise<IndexSnapshot | undefined> {
-  const stat = await fsp.stat(file).catch(() => undefined);
-  if (!stat) return undefined;
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let header: { format?: unknown; version?: unknown; extractor?: unknown; speakerIds?: unknown } | undefined;
-  const documents: DocumentRecord[] = [];
-  let lineNo = 0;
-  let layout = true;
-  for await (const raw of lines) {
-    lineNo++;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (lineNo === 1) {
-      try { header = JSON.parse(line + '"documents":[]}') as typeof header; } catch { layout = false; break; }
-      if (header?.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`${name}: not a ClaimLens index (no "format": "${SNAPSHOT_FORMAT}")`);
-      if (header.version !== SNAPSHOT_VERSION) throw new SnapshotError(`${name}: index format version ${String(header.version)} is not supported (expected ${SNAPSHOT_VERSION}); delete it to rebuild`);
-      continue;
-    }
-    if (lineNo === 2) { if (line !== '"documents":[') { layout = false; break; } continue; }
-    if (line === ']}' || line === '') continue;
-    let d: DocumentRecord;
-    try { d = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as DocumentRecord; } catch (e) {
-      throw new SnapshotError(`${name}:${lineNo}: not valid JSON (${(e as Error).message}); delete the index to rebuild it`);
-    }
-    if (typeof d?.location !== 'string' || typeof d.sha256 !== 'string') throw new SnapshotError(`${name}:${lineNo}: document lacks "location" or "sha256"`);
-    const problem = extractionProblem(d.extraction);
-    if (problem) throw new SnapshotError(`${name}:${lineNo}: document ${d.location}: ${problem}`);
-    documents.push(d);
+export function readIndexFile(file: string, name = file): IndexSnapshot | undefined {
+  const store = new FileExtractionStore(path.dirname(file));
+  try {
+    return loadIndexFile(file, name, { store })?.index.toSnapshot();
+  } finally {
+    store.dispose();
   }
-  lines.close();
-  if (!layout) {
-    // Not our line layout: the core's whole-text parser (and its messages).
-    return parseSnapshot(decodeText(await fsp.readFile(file)).text, name);
-  }
-  if (!header || typeof header.extractor !== 'string') throw new SnapshotError(`${name}: index lacks "extractor"`);
-  const speakerIds: Record<string, string> = {};
-  if (header.speakerIds && typeof header.speakerIds === 'object') {
-    for (const [k, v] of Object.entries(header.speakerIds as Record<string, unknown>)) if (typeof v === 'string') speakerIds[k] = v;
-  }
-  return { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, extractor: header.extractor, documents, speakerIds };
 }
 
-/** Writes the index atomically (temporary file, then rename), streaming one document at a time. */
-export async function writeIndexFile(index: CorpusIndex, file: string): Promise<number> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  let handle: import('node:fs/promises').FileHandle;
+/** Writes the index atomically (temporary file, then rename), streaming one document at a time. Returns the bytes written. */
+export function saveIndex(index: CorpusIndex, file: string): number {
   try {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    handle = await fsp.open(tmp, 'w');
+    return writeIndexFile(index, file);
   } catch (error) {
     throw new CliError(`${file}: cannot write the index (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  let bytes = 0;
-  try {
-    let buffer: string[] = [];
-    let pending = 0;
-    for (const chunk of index.serializeChunks()) {
-      buffer.push(chunk);
-      pending += chunk.length;
-      if (pending >= 1 << 20) {
-        const data = Buffer.from(buffer.join(''), 'utf8');
-        await handle.write(data);
-        bytes += data.length;
-        buffer = [];
-        pending = 0;
-      }
-    }
-    const data = Buffer.from(buffer.join(''), 'utf8');
-    await handle.write(data);
-    bytes += data.length;
-    await handle.close();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true });
-    throw new CliError(`${file}: cannot write the index (${(error as Error).message})`);
-  }
-  await fsp.rename(tmp, file);
-  return bytes;
 }
 
-async function loadIndex(file: string, shown: string, options: { fs: FileSystem }): Promise<CorpusIndex | undefined> {
+/**
+ * Saves an index loaded from `file`: a few changes are appended to its changes
+ * file; many (over 5% of the documents, at least 1,000, counting those already
+ * there) rewrite the index, which empties the changes file. Returns the bytes written.
+ */
+export function saveIndexChanges(index: CorpusIndex, file: string): number {
   try {
-    const snapshot = await readIndexFile(file, shown);
-    return snapshot && CorpusIndex.fromSnapshot(snapshot, { fs: options.fs, analyze: analyzeDocument });
+    return appendIndexChanges(index, file, Math.max(1000, Math.floor(index.size / 20))) ?? writeIndexFile(index, file);
+  } catch (error) {
+    throw new CliError(`${file}: cannot write the index (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** Bytes of an index on disk, its changes file included. */
+async function indexSize(file: string): Promise<number> {
+  const sizes = await Promise.all([file, changesFileOf(file)].map((f) => fsp.stat(f).then((s) => s.size, () => 0)));
+  return sizes[0] + sizes[1];
+}
+
+function loadIndex(file: string, shown: string, options: { fs: FileSystem; store: FileExtractionStore }): LoadedIndex | undefined {
+  try {
+    return loadIndexFile(file, shown, { ...options, analyze: analyzeDocument });
   } catch (error) {
     if (error instanceof SnapshotError || error instanceof CorpusIndexError) throw new CliError(error.message);
-    throw new CliError(`${shown}: cannot read the index (${(error as Error).message})`);
+    throw new CliError(`${shown}: cannot read the index (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 
@@ -236,68 +192,86 @@ export interface BuildOptions {
 }
 
 export interface BuildResult {
+  /** The index, its extractions read from the file just written: call `index.dispose()` when done with it. */
   index: CorpusIndex;
   report: RefreshReport;
   problems: string[];
   documents: number;
+  /** The index on disk (with its changes file), and how much of it this build wrote. */
   indexBytes: number;
+  savedBytes: number;
   /** Milliseconds: reading the old index, scanning the inputs, stat+extraction+registry, writing. */
   timings: { loadMs: number; scanMs: number; statMs: number; extractMs: number; saveMs: number };
   workers: number;
+  /** Why the existing index's documents were not reused (another extractor version, an older format), if so. */
+  discarded?: string;
 }
 
 export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const file = path.resolve(options.cwd, options.out);
   const root = path.dirname(file);
   const fs = new RootedFileSystem(root);
-  let t = performance.now();
-  const index = (await loadIndex(file, options.out, { fs })) ?? new CorpusIndex({ fs, analyze: analyzeDocument });
-  const loadMs = performance.now() - t;
-
-  t = performance.now();
-  const { targets, problems } = await scanDocuments(options.inputs, options.cwd, root);
-  const scanMs = performance.now() - t;
-
-  // How many files need reading decides between worker threads and the main thread.
-  const toRead = targets.filter((target) => {
-    const old = index.document(target.location);
-    return !(old && old.mtime === target.mtime && old.size === target.size && old.sha256 !== '');
-  }).length;
-  const jobs = Math.max(1, options.jobs ?? defaultWorkerCount());
-  const useWorkers = jobs > 1 && toRead >= WORKER_THRESHOLD;
-  const runner: ExtractionRunner = useWorkers
-    ? new WorkerPoolRunner({ workers: jobs, resolveFile: (l) => path.resolve(root, l), analyzerModule: options.analyzerModule, workerFile: options.workerFile })
-    : new InProcessRunner({ analyze: analyzeDocument, fs });
-  let report: RefreshReport;
+  const store = new FileExtractionStore(root);
   try {
-    report = await refreshIndex(index, targets as IndexTarget[], {
-      runner,
-      fs,
-      prune: true,
-      signal: options.signal,
-      onProgress: (done, total) => options.progress?.update(done, total),
-    });
-  } catch (error) {
-    // Interrupted: keep the documents finished so far, so the next run continues from there.
-    if (error instanceof ExtractionCancelledError) await writeIndexFile(index, file);
-    throw error;
-  } finally {
-    await runner.dispose();
-    options.progress?.done();
-  }
+    let t = performance.now();
+    const loaded = loadIndex(file, options.out, { fs, store });
+    const index = loaded?.index ?? new CorpusIndex({ fs, analyze: analyzeDocument, store });
+    const loadMs = performance.now() - t;
+    const changesAtLoad = index.changeCount;
 
-  t = performance.now();
-  const indexBytes = await writeIndexFile(index, file);
-  const saveMs = performance.now() - t;
-  return {
-    index,
-    report,
-    problems,
-    documents: index.size,
-    indexBytes,
-    timings: { loadMs, scanMs, statMs: report.statMs, extractMs: report.extractMs, saveMs },
-    workers: useWorkers ? jobs : 0,
-  };
+    t = performance.now();
+    const { targets, problems } = await scanDocuments(options.inputs, options.cwd, root);
+    const scanMs = performance.now() - t;
+
+    // How many files need reading decides between worker threads and the main thread.
+    const toRead = targets.filter((target) => {
+      const old = index.facts(target.location);
+      return !(old && old.mtime === target.mtime && old.size === target.size && old.sha256 !== '');
+    }).length;
+    const jobs = Math.max(1, options.jobs ?? defaultWorkerCount());
+    const useWorkers = jobs > 1 && toRead >= WORKER_THRESHOLD;
+    const runner: ExtractionRunner = useWorkers
+      ? new WorkerPoolRunner({ workers: jobs, resolveFile: (l) => path.resolve(root, l), analyzerModule: options.analyzerModule, workerFile: options.workerFile })
+      : new InProcessRunner({ analyze: analyzeDocument, fs });
+    let report: RefreshReport;
+    try {
+      report = await refreshIndex(index, targets as IndexTarget[], {
+        runner,
+        fs,
+        prune: true,
+        signal: options.signal,
+        onProgress: (done, total) => options.progress?.update(done, total),
+      });
+    } catch (error) {
+      // Interrupted: keep the documents finished so far, so the next run continues from there.
+      if (error instanceof ExtractionCancelledError) saveIndexChanges(index, file);
+      throw error;
+    } finally {
+      await runner.dispose();
+      options.progress?.done();
+    }
+
+    t = performance.now();
+    // Nothing changed: the file on disk is this index already (rewriting a large one costs seconds).
+    const unchanged = loaded !== undefined && !loaded.discarded && index.changeCount === changesAtLoad;
+    const savedBytes = unchanged ? 0 : saveIndexChanges(index, file);
+    const saveMs = performance.now() - t;
+    const indexBytes = await indexSize(file);
+    return {
+      index,
+      report,
+      problems,
+      documents: index.size,
+      indexBytes,
+      savedBytes,
+      timings: { loadMs, scanMs, statMs: report.statMs, extractMs: report.extractMs, saveMs },
+      workers: useWorkers ? jobs : 0,
+      ...(loaded?.discarded ? { discarded: loaded.discarded } : {}),
+    };
+  } catch (error) {
+    store.dispose();
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------- the command
@@ -328,36 +302,92 @@ async function runBuild(args: string[], io: CliIO): Promise<number> {
     process.removeListener('SIGINT', interrupt);
   }
   const { report, problems } = result;
+  if (result.discarded) io.stderr.write(`claimlens: ${String(values.out)}: ${result.discarded}: every document was extracted again\n`);
   for (const p of problems) io.stderr.write(`claimlens: ${p}\n`);
   for (const f of report.failed) io.stderr.write(`claimlens: ${f.location}: skipped: ${f.error}\n`);
   const unchanged = report.unchangedRead + report.unchangedSkipped;
   io.stderr.write(
-    `${values.out}: ${result.documents} document${result.documents === 1 ? '' : 's'}, ${result.index.speakers().length} speakers` +
+    // The speaker count only when the registry is built anyway: after a restart, building it only to count would cost more than the update.
+    `${values.out}: ${result.documents} document${result.documents === 1 ? '' : 's'}${result.index.registryBuilt ? `, ${result.index.speakers().length} speakers` : ''}` +
     ` (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${unchanged} unchanged` +
     `${report.unchangedSkipped ? `, ${report.unchangedSkipped} not re-read` : ''}; ` +
     `${((result.timings.statMs + result.timings.extractMs + result.timings.scanMs) / 1000).toFixed(1)} s${result.workers ? ` on ${result.workers} worker threads` : ''})\n`,
   );
+  result.index.dispose();
   return problems.length > 0 || report.failed.length > 0 ? 1 : 0;
 }
 
 async function runMerge(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'index.json' } } });
   if (positionals.length === 0) throw new UsageError('index merge: expected shard outputs (claimlens extract --json) or index files');
-  const inputs: { name: string; text: string }[] = [];
-  for (const p of positionals) {
-    try {
-      inputs.push({ name: p, text: decodeText(await fsp.readFile(path.resolve(io.cwd, p))).text });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new CliError(`${p}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message})`);
-    }
+  const out = path.resolve(io.cwd, String(values.out));
+  const store = new FileExtractionStore(path.dirname(out));
+  try {
+    const merger = new IndexMerger({ analyze: analyzeDocument, store });
+    for (const p of positionals) await mergeInput(merger, store, path.resolve(io.cwd, p), p);
+    const { index, problems, documents } = merger.finish();
+    for (const p of problems) io.stderr.write(`claimlens: ${p}\n`);
+    saveIndex(index, out);
+    io.stderr.write(`${values.out}: ${documents} document${documents === 1 ? '' : 's'}, ${index.speakers().length} speakers merged from ${positionals.length} input${positionals.length === 1 ? '' : 's'}\n`);
+    // Duplicates are information; malformed input is a failure.
+    return problems.some((p) => !/ is also in /.test(p)) ? 1 : 0;
+  } finally {
+    store.dispose();
   }
-  const { index, problems, documents } = mergeIndexInputs(inputs, { analyze: analyzeDocument });
-  for (const p of problems) io.stderr.write(`claimlens: ${p}\n`);
-  await writeIndexFile(index, path.resolve(io.cwd, String(values.out)));
-  io.stderr.write(`${values.out}: ${documents} document${documents === 1 ? '' : 's'}, ${index.speakers().length} speakers merged from ${inputs.length} input${inputs.length === 1 ? '' : 's'}\n`);
-  // Duplicates are information; malformed input is a failure.
-  return problems.some((p) => !/ is also in /.test(p)) ? 1 : 0;
+}
+
+/** Adds one input of `index merge`, read as a stream: an index file (extractions left in place) or JSON Lines of `extract --json`. */
+async function mergeInput(merger: IndexMerger, store: FileExtractionStore, file: string, name: string): Promise<void> {
+  let first: string;
+  try {
+    const handle = await fsp.open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(256), 0, 256, 0);
+      first = buffer.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`${name}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code ?? (error as Error).message})`);
+  }
+  let trustKeys = true;
+  if (isSnapshot(first)) {
+    try {
+      const header = readIndexHeads(store, file, name, {
+        wantDocuments: (h) => {
+          trustKeys = h.registry === REGISTRY_RULES_VERSION;
+          merger.useSpeakerIds(h.speakerIds, name);
+          return true;
+        },
+        document: (line, where) => merger.add(name, readSpeakers(store, line, where), line.extraction, trustKeys),
+        removed: (location) => merger.remove(name, location),
+        speakerIds: (ids) => merger.useSpeakerIds(ids, name),
+      });
+      if (header.outdatedVersion !== undefined) merger.problems.push(`${name}: an index in an older format (version ${header.outdatedVersion}); skipped (rebuild it with 'claimlens index build')`);
+      else if (!header.lineLayout) {
+        // Not ClaimLens's line layout: the core's whole-text reader.
+        const part = mergeIndexInputs([{ name, text: decodeText(await fsp.readFile(file)).text }]);
+        merger.problems.push(...part.problems);
+        for (const location of part.index.locations()) {
+          const d = part.index.document(location)!;
+          const { extraction, ...rest } = d;
+          merger.add(name, { ...rest, speakers: summarizeSpeakers(location, extraction) }, store.put(JSON.stringify(extraction)));
+        }
+      }
+    } catch (error) {
+      if (error instanceof SnapshotError) merger.problems.push(`${error.message}; skipped the rest of ${name}`);
+      else throw error;
+    }
+    return;
+  }
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const raw of lines) {
+    lineNo++;
+    const parsed = parseExtractLine(lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw, `${name}:${lineNo}`, merger.problems);
+    if (parsed) merger.add(name, parsed.head, store.put(parsed.json));
+  }
 }
 
 export function speakerRecord(s: CorpusSpeaker) {
@@ -369,9 +399,19 @@ async function runSpeakers(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('index speakers: expected one index file');
   const top = positiveInt(values.top, '--top');
   const file = path.resolve(io.cwd, positionals[0]);
-  const index = await loadIndex(file, positionals[0], { fs: new RootedFileSystem(path.dirname(file)) });
-  if (!index) throw new CliError(`${positionals[0]}: no such index (build one with 'claimlens index build')`);
-  const speakers = index.speakers().slice(0, top ?? Infinity);
+  const store = new FileExtractionStore(path.dirname(file));
+  let speakers: CorpusSpeaker[];
+  try {
+    const loaded = loadIndex(file, positionals[0], { fs: new RootedFileSystem(path.dirname(file)), store });
+    if (!loaded) throw new CliError(`${positionals[0]}: no such index (build one with 'claimlens index build')`);
+    if (loaded.discarded) throw new CliError(`${positionals[0]}: ${loaded.discarded}; run 'claimlens index build' to rebuild it`);
+    speakers = loaded.index.speakers().slice(0, top ?? Infinity);
+  } catch (error) {
+    if (error instanceof CorpusIndexError) throw new CliError(`${positionals[0]}: ${error.message}`);
+    throw error;
+  } finally {
+    store.dispose();
+  }
   if (values.json) {
     for (const s of speakers) io.stdout.write(JSON.stringify(speakerRecord(s)) + '\n');
     return 0;

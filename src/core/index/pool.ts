@@ -21,6 +21,7 @@ import type { DocumentExtraction } from '../extract/types';
 import type { FileStat, FileSystem } from '../fs';
 import { decodeText, sha256Hex } from '../text';
 import type { CorpusIndex } from './corpusIndex';
+import type { SpeakerSummary } from './registry';
 
 export interface ExtractionJob {
   /** Key of the document (a path or URI string); also what the runner reads when `text` is absent. */
@@ -35,7 +36,16 @@ export interface ExtractionJob {
 }
 
 export type ExtractionOutcome =
-  | { location: string; status: 'extracted'; sha256: string; extraction: DocumentExtraction; mtime?: number; size?: number }
+  | {
+    location: string; status: 'extracted'; sha256: string; extraction: DocumentExtraction; mtime?: number; size?: number;
+    /**
+     * The same extraction as JSON text (or its UTF-8 bytes), with the summaries of its speakers,
+     * when the runner has them: worker threads send these instead of objects (bytes move between
+     * threads without a copy, and the index keeps JSON anyway). `extraction` is then parsed from
+     * it on first access.
+     */
+    extractionJson?: string | Uint8Array; speakers?: SpeakerSummary[];
+  }
   | { location: string; status: 'unchanged'; sha256: string; mtime?: number; size?: number }
   | { location: string; status: 'failed'; error: string };
 
@@ -43,6 +53,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once per job as soon as its outcome is known (not necessarily in job order). */
   onOutcome?: (outcome: ExtractionOutcome, jobIndex: number) => void;
+  /**
+   * False: `onOutcome` consumes the outcomes and the run resolves with an empty
+   * list, so that a run over 100,000 documents does not hold every extraction
+   * until it ends. Default true.
+   */
+  keepOutcomes?: boolean;
 }
 
 export interface ExtractionRunner {
@@ -96,12 +112,13 @@ export class InProcessRunner implements ExtractionRunner {
 
   async run(jobs: readonly ExtractionJob[], options: RunOptions = {}): Promise<ExtractionOutcome[]> {
     if (this.disposed) throw new Error('InProcessRunner used after dispose()');
-    const outcomes: ExtractionOutcome[] = new Array(jobs.length);
+    const keep = options.keepOutcomes !== false;
+    const outcomes: ExtractionOutcome[] = keep ? new Array(jobs.length) : [];
     let sliceStart = now();
     for (let i = 0; i < jobs.length; i++) {
       if (options.signal?.aborted) throw new ExtractionCancelledError(i, jobs.length);
       const outcome = await this.runOne(jobs[i]);
-      outcomes[i] = outcome;
+      if (keep) outcomes[i] = outcome;
       options.onOutcome?.(outcome, i);
       if (now() - sliceStart >= this.sliceMs && i + 1 < jobs.length) {
         await yieldToEventLoop();
@@ -194,7 +211,7 @@ export async function refreshIndex(index: CorpusIndex, targets: readonly IndexTa
     if (wanted.has(location)) continue;
     wanted.add(location);
     const stat = facts[i];
-    const old = index.document(location);
+    const old = index.facts(location);
     if (stat && old && old.mtime === stat.mtime && old.size === stat.size && old.sha256 !== '') {
       report.unchangedSkipped++;
       continue;
@@ -213,6 +230,7 @@ export async function refreshIndex(index: CorpusIndex, targets: readonly IndexTa
   try {
     await options.runner.run(jobs, {
       signal: options.signal,
+      keepOutcomes: false,
       onOutcome: (outcome, jobIndex) => {
         early.set(jobIndex, outcome);
         for (let o = early.get(nextToApply); o !== undefined; o = early.get(nextToApply)) {
@@ -246,12 +264,14 @@ function applyOutcome(index: CorpusIndex, outcome: ExtractionOutcome, report: Re
       if (outcome.mtime !== undefined && outcome.size !== undefined) index.recordStat(location, { mtime: outcome.mtime, size: outcome.size });
       return;
     case 'extracted': {
-      const result = index.addExtracted({
+      const record = {
         location,
         sha256: outcome.sha256,
         ...(outcome.mtime !== undefined && outcome.size !== undefined ? { mtime: outcome.mtime, size: outcome.size } : {}),
-        extraction: outcome.extraction,
-      });
+      };
+      const result = outcome.extractionJson !== undefined && outcome.speakers !== undefined
+        ? index.addExtractedJson(record, outcome.extractionJson, outcome.speakers)
+        : index.addExtracted({ ...record, extraction: outcome.extraction });
       if (result === 'added') report.added.push(location);
       else if (result === 'changed') report.changed.push(location);
       else report.unchangedRead++;

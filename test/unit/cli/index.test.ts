@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buildIndex, readIndexFile } from '../../../src/cli/commands/indexCommand';
 import type { CliIO } from '../../../src/cli/io';
+import { DEFAULT_EXTRACTOR_VERSION } from '../../../src/core/index/corpusIndex';
 import { runCli } from '../../../src/cli/main';
 import { createProgress, renderProgressLine } from '../../../src/cli/progress';
 
@@ -51,6 +52,10 @@ describe('claimlens index', function () {
     const built = await run(['index', 'build', '--out', 'idx/corpus.json', '--jobs', '1', 'news']);
     assert.equal(built.code, 0, built.stderr);
     assert.match(built.stderr, /idx\/corpus\.json: 6 documents, \d+ speakers \(6 added, 0 changed, 0 removed, 0 unchanged/);
+    // Rebuilt after a change: the registry of the other documents is not rebuilt only to count speakers.
+    writeFileSync(join(dir, 'news/c.txt'), 'President Donald Trump said that tariffs would fall.\n');
+    const rebuilt = await run(['index', 'build', '--out', 'idx/corpus.json', '--jobs', '1', 'news']);
+    assert.match(rebuilt.stderr, /idx\/corpus\.json: 6 documents \(0 added, 1 changed, 0 removed, 5 unchanged, 5 not re-read;/);
     const listed = await run(['index', 'speakers', '--json', 'idx/corpus.json']);
     assert.equal(listed.code, 0);
     const speakers = listed.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
@@ -81,9 +86,40 @@ describe('claimlens index', function () {
     assert.equal(second.report.unchangedSkipped, 3, 'the others are not even read');
     const scholz = second.index.speakers().find((s) => s.id === 'olaf-scholz');
     assert.deepEqual(scholz?.documents, ['news/g.txt', 'news/sub/e.md']);
+    // A few changes are appended to index.json.changes; a new process reads both, and so does merge.
+    assert.ok(existsSync(join(dir, 'index.json.changes')));
+    assert.ok(second.savedBytes < second.indexBytes / 2);
+    const listed = (await run(['index', 'speakers', '--json', 'index.json'])).stdout;
+    assert.match(listed, /"id":"olaf-scholz".*"documents":\["news\/g\.txt","news\/sub\/e\.md"\]/);
+    assert.equal((await run(['index', 'merge', '--out', 'merged.json', 'index.json'])).code, 0);
+    assert.deepEqual((await readIndexFile(join(dir, 'merged.json')))!.documents.map((d) => d.location),
+      ['news/a.txt', 'news/b.txt', 'news/c.txt', 'news/d.txt', 'news/g.txt', 'news/sub/e.md']);
     const third = await buildIndex({ cwd: dir, inputs: ['news'], out: 'index.json', jobs: 1 });
     assert.equal(third.report.unchangedSkipped, 6);
     assert.equal(third.report.unchangedRead + third.report.changed.length + third.report.added.length, 0);
+  });
+
+  it('a rebuild with nothing changed leaves the index file as it is', async () => {
+    await buildIndex({ cwd: dir, inputs: ['news'], out: 'index.json', jobs: 1 });
+    const before = readFileSync(join(dir, 'index.json'));
+    writeFileSync(join(dir, 'index.json'), Buffer.concat([before, Buffer.from('\n')])); // a mark: rewritten files lose it
+    const again = await buildIndex({ cwd: dir, inputs: ['news'], out: 'index.json', jobs: 1 });
+    again.index.dispose();
+    assert.equal(again.report.unchangedSkipped, 6);
+    assert.equal(readFileSync(join(dir, 'index.json'), 'utf8'), before.toString() + '\n');
+  });
+
+  it('an index from an older ClaimLens is rebuilt (speaker ids kept), and says so', async () => {
+    writeFileSync(join(dir, 'index.json'), '{"format":"claimlens-index","version":1,"extractor":"extractor-0","speakerIds":{"person:emmanuel macron":"president-macron"},\n"documents":[\n]}\n');
+    const listed = await run(['index', 'speakers', 'index.json']);
+    assert.equal(listed.code, 1);
+    assert.match(listed.stderr, /^claimlens: index\.json: made by an older ClaimLens \(index format 1\); run 'claimlens index build' to rebuild it\n$/);
+    const built = await run(['index', 'build', '--jobs', '1', 'news']);
+    assert.equal(built.code, 0, built.stderr);
+    assert.match(built.stderr, /index\.json: made by an older ClaimLens \(index format 1\): every document was extracted again/);
+    assert.match(built.stderr, /6 added/);
+    const speakers = (await run(['index', 'speakers', '--json', 'index.json'])).stdout;
+    assert.match(speakers, /"id":"president-macron","name":"Emmanuel Macron"/);
   });
 
   it('build on worker threads gives the same index as in the main thread', async () => {
@@ -136,7 +172,7 @@ describe('claimlens index', function () {
     const r = await run(['index', 'build', '--jobs', 'zero', 'news']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--jobs expects a whole number/);
-    writeFileSync(join(dir, 'broken.json'), '{"format":"claimlens-index","version":1,"extractor":"x","speakerIds":{},\n"documents":[\n{oops\n]}\n');
+    writeFileSync(join(dir, 'broken.json'), `{"format":"claimlens-index","version":2,"extractor":${JSON.stringify(DEFAULT_EXTRACTOR_VERSION)},"speakerIds":{},\n"documents":[\n{oops\n]}\n`);
     const s = await run(['index', 'speakers', 'broken.json']);
     assert.equal(s.code, 1);
     assert.match(s.stderr, /^claimlens: broken\.json:3: not valid JSON .*delete the index to rebuild it\n$/);

@@ -113,6 +113,16 @@ describe('ExtractionRunner: worker threads', function () {
     assert.deepEqual([...order].sort((a, b) => a - b), jobs.map((_j, i) => i), 'every job delivered exactly once');
   });
 
+  it('with keepOutcomes false, delivers every outcome to onOutcome and holds none (a 100,000-document run)', async () => {
+    runner = new WorkerPoolRunner({ workers: 2, maxBatch: 2 });
+    const jobs = ARTICLES.map((text, i) => ({ location: `k${i}`, text }));
+    const seen = new Map<number, ExtractionOutcome>();
+    const kept = await runner.run(jobs, { keepOutcomes: false, onOutcome: (o, i) => seen.set(i, o) });
+    assert.deepEqual(kept, []);
+    assert.equal(seen.size, jobs.length);
+    jobs.forEach((job, i) => assert.deepEqual(ok(seen.get(i)!), analyzeDocument(job.text)));
+  });
+
   it('skips extraction when the content hash is the one already indexed', async () => {
     const file = join(dir, 'same.txt');
     writeFileSync(file, ARTICLES[0]);
