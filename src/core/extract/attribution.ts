@@ -866,8 +866,28 @@ export function findAttributions(text: string): Attribution[] {
 
 /** findAttributions without the safety net, so that tests see internal errors. */
 export function findAttributionsOrThrow(text: string): Attribution[] {
-  if (typeof text !== 'string' || text.length === 0) return [];
+  return findAttributionsAndTokens(text).attributions;
+}
+
+/** A token as findAttributions sees it: UTF-16 span, kind (0 for a word) and, for a word, its lower-cased text. */
+export interface LowerCasedToken {
+  s: number;
+  e: number;
+  k: number;
+  w: string;
+}
+
+/**
+ * findAttributionsOrThrow, with the tokens it found them on: speakers.ts reuses their lower-cased
+ * words instead of lower-casing the same words again.
+ */
+export function findAttributionsAndTokens(text: string): { attributions: Attribution[]; tokens: readonly LowerCasedToken[] } {
+  if (typeof text !== 'string' || text.length === 0) return { attributions: [], tokens: [] };
   const toks = tokenize(text);
+  return { attributions: attributionsIn(toks), tokens: toks };
+}
+
+function attributionsIn(toks: Tok[]): Attribution[] {
   const quotes = pairQuotes(toks);
   const sents = sentences(toks, quotes);
   {

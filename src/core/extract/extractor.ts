@@ -8,7 +8,7 @@
  * corpus index can run it in worker threads or on other machines.
  */
 import { OffsetMap } from '../text';
-import { findAttributions, type Attribution, type AttributionSpan } from './attribution';
+import { findAttributionsAndTokens, type Attribution, type AttributionSpan, type LowerCasedToken } from './attribution';
 import { analyzeSpeakers } from './speakers';
 import type { ExtractedClaim, ExtractedSpeaker, Span } from './types';
 
@@ -39,7 +39,15 @@ export function extractAttributions(text: string): AttributionExtraction {
 /** extractAttributions without the safety net, for tests that must see internal errors. */
 export function extractOrThrow(text: string): AttributionExtraction {
   if (typeof text !== 'string' || text.length === 0) return { speakers: [], claims: [] };
-  const found = findAttributions(text);
+  let found: Attribution[];
+  let tokens: readonly LowerCasedToken[];
+  try {
+    ({ attributions: found, tokens } = findAttributionsAndTokens(text));
+  } catch {
+    // As findAttributions: a bug on some odd input yields no attributions, not a broken extraction.
+    found = [];
+    tokens = [];
+  }
   // Drop malformed attributions; `continues` indices refer to the found list, so remap them.
   const newIndex = new Map<number, number>();
   const attributions: Attribution[] = [];
@@ -47,9 +55,9 @@ export function extractOrThrow(text: string): AttributionExtraction {
     if (!validSpan(a.content, text.length) || a.content.end <= a.content.start) return;
     newIndex.set(k, attributions.length);
     const continues = a.continues === undefined ? undefined : newIndex.get(a.continues);
-    attributions.push({ ...a, continues: continues !== undefined && continues < attributions.length ? continues : undefined });
+    attributions.push({ content: a.content, cue: a.cue, source: a.source, kind: a.kind, continues: continues !== undefined && continues < attributions.length ? continues : undefined });
   });
-  const { speakers: clusters, claimSpeakers } = analyzeSpeakers(text, attributions);
+  const { speakers: clusters, claimSpeakers } = analyzeSpeakers(text, attributions, tokens);
   const map = new OffsetMap(text);
   const span = (s: AttributionSpan | null): Span | null =>
     s && validSpan(s, text.length) && s.end > s.start ? [map.toCodePoint(s.start), map.toCodePoint(s.end)] : null;
@@ -72,10 +80,9 @@ export function extractOrThrow(text: string): AttributionExtraction {
     const end = map.toCodePoint(a.content.end);
     const claimText = map.slice(start, end);
     const speakerIndex = claimSpeakers[k];
-    const sourceText = a.source ? text.slice(a.source.start, a.source.end) : '';
     // The id depends only on what was said and the words naming who said it, so
     // that editing elsewhere in the document does not rename the claim.
-    const base = 'c-' + fnv1a(claimText + '\u0000' + sourceText);
+    const base = 'c-' + claimHash(claimText, text, a.source);
     let n = nextSuffix.get(base) ?? 1;
     let id = n === 1 ? base : `${base}-${n}`;
     while (usedIds.has(id)) id = `${base}-${++n}`;
@@ -99,12 +106,22 @@ function validSpan(s: AttributionSpan, length: number): boolean {
   return Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.end <= length && s.start <= s.end;
 }
 
-/** 32-bit FNV-1a over UTF-16 code units, as 8 hex digits. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
+/**
+ * 32-bit FNV-1a over the UTF-16 code units of the claim's text, U+0000 and the source's text (empty
+ * without a source), as 8 hex digits; hashed piece by piece rather than on the joined string.
+ */
+function claimHash(claimText: string, text: string, source: AttributionSpan | null): string {
+  let h = fnv1a(0x811c9dc5, claimText, 0, claimText.length);
+  h = Math.imul(h ^ 0, 0x01000193);
+  if (source) h = fnv1a(h, text, Math.max(0, source.start), Math.min(text.length, source.end));
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** FNV-1a steps over s[from, to). */
+function fnv1a(h: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return h;
 }

@@ -18,7 +18,7 @@
  * Offsets here are UTF-16 indices (the extractor converts to code points).
  */
 import type { SpeakerKind } from '../sidecar/model';
-import type { Attribution, AttributionSpan } from './attribution';
+import type { Attribution, AttributionSpan, LowerCasedToken } from './attribution';
 import {
   ABBREVIATIONS, ANON_DETERMINERS, ANON_HEADS, ANON_NEEDS_QUALIFIER, ANON_QUALIFIERS, CALENDAR,
   DEMONYM_GROUPS, DESCRIPTION_MODIFIERS, FEMALE_FIRST_NAMES, FEMALE_ROLES, GROUP_DETERMINERS, GROUP_HEADS,
@@ -59,15 +59,8 @@ interface Tok {
   poss: boolean;
   /** Paragraph number (line breaks seen before the token). */
   para: number;
-  /** Lexicon memberships that decide whether a rule can start here (see DESCRIPTION_START). */
+  /** The word's lexicon memberships (WORD_FLAGS; 0 for punctuation). */
   f: number;
-}
-
-/** Words that can start an anonymous or group description; one Map lookup per token instead of many Set lookups. */
-const DESCRIPTION_START = 1;
-const START_FLAGS = new Map<string, number>();
-for (const set of [ANON_DETERMINERS, GROUP_DETERMINERS, DESCRIPTION_MODIFIERS, NATIONALITIES, GROUP_HEADS, ANON_HEADS, DEMONYM_GROUPS]) {
-  for (const w of set) START_FLAGS.set(w, DESCRIPTION_START);
 }
 
 function isLetterOrDigit(c: number): boolean {
@@ -86,9 +79,14 @@ function isUpper(text: string, i: number): boolean {
   return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
 }
 
-function tokenize(text: string): Tok[] {
+/**
+ * `known`: tokens of the same text from findAttributions, in text order; a word spanning exactly the
+ * same characters takes its lower-cased text from there rather than lower-casing it again.
+ */
+function tokenize(text: string, known: readonly LowerCasedToken[]): Tok[] {
   const toks: Tok[] = [];
   const n = text.length;
+  let next = 0;
   let para = 0;
   let sentenceStart = true;
   let i = 0;
@@ -126,7 +124,9 @@ function tokenize(text: string): Tok[] {
       break;
     }
     let e = i;
-    let lower = text.slice(s, e).toLowerCase();
+    while (next < known.length && known[next].s < s) next++;
+    const same = next < known.length && known[next].s === s && known[next].e === e && known[next].k === 0;
+    let lower = same ? known[next].w : text.slice(s, e).toLowerCase();
     let endsSentence = false;
     if (text.charCodeAt(e) === 46) {
       // "Mr.", "Lt.", "J.", "U.S.": the period belongs to the abbreviation and ends no sentence.
@@ -139,7 +139,7 @@ function tokenize(text: string): Tok[] {
         if (nx === 10 || Number.isNaN(nx)) endsSentence = true;
       }
     }
-    toks.push({ s, e, w: lower, word: true, cap: isUpper(text, s), sent: sentenceStart, poss, para, f: START_FLAGS.get(lower) ?? 0 });
+    toks.push({ s, e, w: lower, word: true, cap: isUpper(text, s), sent: sentenceStart, poss, para, f: WORD_FLAGS.get(lower) ?? 0 });
     sentenceStart = endsSentence;
     if (poss) i += 2;
   }
@@ -200,6 +200,90 @@ const ROLE_DETERMINERS = new Set(['the', 'a', 'an']);
 const PLACE_PREPOSITIONS = new Set(['of', 'in', 'at', 'near', 'across', 'outside', 'inside']);
 const APPOSITION_OF = new Set(['of', 'at', 'for', 'the', 'in', 'to', 'on']);
 
+/*
+ * Lexicon memberships of a word, one bit per word list: a token looks its word up once (Tok.f),
+ * and the mention rules, which ask several lists about most words, test bits. `LIST.has(t.w)`
+ * and `t.f & BIT` agree because every list holds lower-cased words only.
+ */
+/** Can start an anonymous or group description. */
+const DESCRIPTION_START = 1 << 0;
+const DEMONYM_GROUP = 1 << 1;
+const ANON_DETERMINER = 1 << 2;
+const GROUP_DETERMINER = 1 << 3;
+const ORDINAL = 1 << 4;
+const ANON_HEAD = 1 << 5;
+const GROUP_HEAD = 1 << 6;
+const DESCRIPTION_MODIFIER = 1 << 7;
+const NATIONALITY = 1 << 8;
+const SENTENCE_FUNCTION_WORD = 1 << 9;
+const CALENDAR_WORD = 1 << 10;
+const PLURAL_ANON_DET = 1 << 11;
+const TITLE = 1 << 12;
+const ROLE_PART = 1 << 13;
+const MALE_ROLE = 1 << 14;
+const FEMALE_ROLE = 1 << 15;
+const NEVER_A_NAME = 1 << 16;
+const PLACE = 1 << 17;
+const ORG_NAME = 1 << 18;
+const MALE_FIRST_NAME = 1 << 19;
+const FEMALE_FIRST_NAME = 1 << 20;
+const NAME_PARTICLE = 1 << 21;
+const ORG_HEAD = 1 << 22;
+const HONORIFIC = 1 << 23;
+const RANK = 1 << 24;
+const APPOSITION_STOP_WORD = 1 << 25;
+const NAME_SUFFIX = 1 << 26;
+const ROLE_DETERMINER = 1 << 27;
+const APPOSITION_LINK = 1 << 28;
+const PLACE_HEAD = 1 << 29;
+/** A title or a gendered role word ("spokeswoman"). */
+const ROLE_WORD = TITLE | MALE_ROLE | FEMALE_ROLE;
+
+const WORD_FLAGS = new Map<string, number>();
+for (const [words, bit] of [
+  [ANON_DETERMINERS, DESCRIPTION_START], [GROUP_DETERMINERS, DESCRIPTION_START], [DESCRIPTION_MODIFIERS, DESCRIPTION_START],
+  [NATIONALITIES, DESCRIPTION_START], [GROUP_HEADS, DESCRIPTION_START], [ANON_HEADS, DESCRIPTION_START], [DEMONYM_GROUPS, DESCRIPTION_START],
+  [DEMONYM_GROUPS, DEMONYM_GROUP], [ANON_DETERMINERS, ANON_DETERMINER], [GROUP_DETERMINERS, GROUP_DETERMINER], [ORDINALS, ORDINAL],
+  [ANON_HEADS, ANON_HEAD], [GROUP_HEADS, GROUP_HEAD], [DESCRIPTION_MODIFIERS, DESCRIPTION_MODIFIER], [NATIONALITIES, NATIONALITY],
+  [SENTENCE_FUNCTION_WORDS, SENTENCE_FUNCTION_WORD], [CALENDAR, CALENDAR_WORD], [PLURAL_ANON_DETS, PLURAL_ANON_DET], [TITLES, TITLE],
+  [ROLE_PARTS, ROLE_PART], [MALE_ROLES, MALE_ROLE], [FEMALE_ROLES, FEMALE_ROLE], [NEVER_NAME, NEVER_A_NAME], [PLACES, PLACE],
+  [ORG_NAMES, ORG_NAME], [MALE_FIRST_NAMES, MALE_FIRST_NAME], [FEMALE_FIRST_NAMES, FEMALE_FIRST_NAME], [NAME_PARTICLES, NAME_PARTICLE],
+  [ORG_HEADS, ORG_HEAD], [HONORIFICS.keys(), HONORIFIC], [RANKS, RANK], [APPOSITION_STOP, APPOSITION_STOP_WORD], [NAME_SUFFIXES, NAME_SUFFIX],
+  [ROLE_DETERMINERS, ROLE_DETERMINER], [APPOSITION_OF, APPOSITION_LINK], [PLACE_HEADS, PLACE_HEAD],
+] as Array<[Iterable<string>, number]>) {
+  for (const w of words) WORD_FLAGS.set(w, (WORD_FLAGS.get(w) ?? 0) | bit);
+}
+
+/** The words of tokens [a, b) joined by U+0001, as the phrase lists (ORG_PHRASES, PLACE_PHRASES) store them. */
+function joinedWords(toks: Tok[], a: number, b: number): string {
+  let joined = toks[a].w;
+  for (let k = a + 1; k < b; k++) joined += '\u0001' + toks[k].w;
+  return joined;
+}
+
+/** Every token of [a, b) is in one of the lists of `flags`. */
+function everyWord(toks: Tok[], a: number, b: number, flags: number): boolean {
+  for (let k = a; k < b; k++) if (!(toks[k].f & flags)) return false;
+  return true;
+}
+
+/** An initial with its period: "j.", "w.". */
+function isInitial(w: string): boolean {
+  return w.length === 2 && w.charCodeAt(1) === 46 && w.charCodeAt(0) !== 10 && w.charCodeAt(0) !== 13 && w.charCodeAt(0) !== 0x2028 && w.charCodeAt(0) !== 0x2029;
+}
+
+/** The token's word, accents folded, is a first name of the lists ("José" meets "jose"). */
+function isFirstName(t: Tok): boolean {
+  // A lower-cased ASCII word is its own folded form, and its flags say.
+  for (let i = 0; i < t.w.length; i++) {
+    if (t.w.charCodeAt(i) > 0x7f) {
+      const folded = fold(t.w);
+      return MALE_FIRST_NAMES.has(folded) || FEMALE_FIRST_NAMES.has(folded);
+    }
+  }
+  return (t.f & (MALE_FIRST_NAME | FEMALE_FIRST_NAME)) !== 0;
+}
+
 function isPlural(head: string): boolean {
   return head.endsWith('s') || head === 'people' || head === 'police' || head === 'spokespeople';
 }
@@ -240,37 +324,40 @@ class MentionFinder {
   private description(i: number): number | undefined {
     const toks = this.toks;
     const t = toks[i];
-    if (t.cap && DEMONYM_GROUPS.has(t.w) && !(toks[i + 1]?.word && toks[i + 1].cap)) {
+    if (t.cap && t.f & DEMONYM_GROUP && !(toks[i + 1]?.word && toks[i + 1].cap)) {
       this.mention(i, i + 1, 'group', { head: t.w });
       return i + 1;
     }
     let j = i;
     let det = '';
-    if (ANON_DETERMINERS.has(t.w) || GROUP_DETERMINERS.has(t.w)) { det = t.w; j++; }
-    if (det && toks[j]?.word && ORDINALS.has(toks[j].w)) j++;
+    /** The determiner's flags (0 without one). */
+    let detFlags = 0;
+    if (t.f & (ANON_DETERMINER | GROUP_DETERMINER)) { det = t.w; detFlags = t.f; j++; }
+    if (det && toks[j]?.word && toks[j].f & ORDINAL) j++;
     const modStart = j;
     while (j < toks.length && j - modStart < 4 && toks[j].word && !toks[j].poss) {
-      const w = toks[j].w;
-      const isHead = ANON_HEADS.has(w) || GROUP_HEADS.has(w);
+      const f = toks[j].f;
+      const isHead = (f & (ANON_HEAD | GROUP_HEAD)) !== 0;
       // A head followed by another head ("government officials") is a modifier.
-      if (isHead && !(toks[j + 1]?.word && (ANON_HEADS.has(toks[j + 1].w) || GROUP_HEADS.has(toks[j + 1].w)))) break;
-      const modifier = DESCRIPTION_MODIFIERS.has(w) || NATIONALITIES.has(w) || isHead ||
+      if (isHead && !(toks[j + 1]?.word && toks[j + 1].f & (ANON_HEAD | GROUP_HEAD))) break;
+      const modifier = (f & (DESCRIPTION_MODIFIER | NATIONALITY)) !== 0 || isHead ||
         // "a Twitter spokesman", "a White House official": capitalised modifiers only after a determiner.
-        (det !== '' && toks[j].cap && !SENTENCE_FUNCTION_WORDS.has(w));
+        (det !== '' && toks[j].cap && !(f & SENTENCE_FUNCTION_WORD));
       if (!modifier) return undefined;
       j++;
     }
     const h = toks[j];
     if (!h || !h.word || h.cap && !(j === i && h.sent)) return undefined;
     const head = h.w;
+    const headFlags = h.f;
     const plural = isPlural(head);
     const hasMods = j > modStart;
     let end = j + 1;
     // A head right before a name is a title ("spokesman Dmitry Peskov"): the name rule takes it.
     const after = toks[end];
-    if (after && after.word && after.cap && !after.sent && !CALENDAR.has(after.w)) return undefined;
-    if (ANON_HEADS.has(head) && (ANON_DETERMINERS.has(det) || (det === 'the' && !plural))) {
-      const needsPlural = PLURAL_ANON_DETS.has(det);
+    if (after && after.word && after.cap && !after.sent && !(after.f & CALENDAR_WORD)) return undefined;
+    if (headFlags & ANON_HEAD && (detFlags & ANON_DETERMINER || (det === 'the' && !plural))) {
+      const needsPlural = (detFlags & PLURAL_ANON_DET) !== 0;
       if (det !== 'the' && needsPlural !== plural) return undefined;
       if (ANON_NEEDS_QUALIFIER.has(head)) {
         if (!(after && after.word && ANON_QUALIFIERS.has(after.w))) return undefined;
@@ -280,13 +367,13 @@ class MentionFinder {
       this.mention(start, end, 'anon', { head: singular(head), definite: det === 'the' });
       return end;
     }
-    if (GROUP_HEADS.has(head) && plural && !PLURAL_ANON_DETS.has(det) && det !== 'a' && det !== 'an' && det !== 'one' && det !== 'another') {
-      if (!hasMods && !BARE_GROUP_HEADS.has(head) && !(det === 'the' && ANON_HEADS.has(head))) return undefined;
-      const start = GROUP_DETERMINERS.has(det) ? i + 1 : i;
+    if (headFlags & GROUP_HEAD && plural && !(detFlags & PLURAL_ANON_DET) && det !== 'a' && det !== 'an' && det !== 'one' && det !== 'another') {
+      if (!hasMods && !BARE_GROUP_HEADS.has(head) && !(det === 'the' && headFlags & ANON_HEAD)) return undefined;
+      const start = detFlags & GROUP_DETERMINER ? i + 1 : i;
       this.mention(start, end, 'group', { head: singular(head), definite: det === 'the' });
       return end;
     }
-    if (PLURAL_ANON_DETS.has(det) && GROUP_HEADS.has(head) && plural && ANON_HEADS.has(head)) {
+    if (detFlags & PLURAL_ANON_DET && headFlags & GROUP_HEAD && plural && headFlags & ANON_HEAD) {
       this.mention(i, end, 'anon', { head: singular(head) });
       return end;
     }
@@ -301,18 +388,18 @@ class MentionFinder {
     let lastTitle = -1;
     let lowerTitle = false;
     while (k < toks.length && k - i <= 5 && toks[k].word && !toks[k].poss) {
-      const w = toks[k].w;
-      if (TITLES.has(w)) { lastTitle = k; if (!toks[k].cap) lowerTitle = true; }
-      else if (!(NATIONALITIES.has(w) || ROLE_PARTS.has(w) && w !== 'the' || toks[k].cap)) break;
+      const f = toks[k].f;
+      if (f & TITLE) { lastTitle = k; if (!toks[k].cap) lowerTitle = true; }
+      else if (!(f & NATIONALITY || f & ROLE_PART && toks[k].w !== 'the' || toks[k].cap)) break;
       k++;
     }
-    if (toks[k - 1]?.poss && TITLES.has(toks[k - 1].w)) { lastTitle = k - 1; if (!toks[k - 1].cap) lowerTitle = true; }
+    if (toks[k - 1]?.poss && toks[k - 1].f & TITLE) { lastTitle = k - 1; if (!toks[k - 1].cap) lowerTitle = true; }
     // Capitalised titles ("the Prime Minister") are the capital-run rule's; only the lower-case ones here.
     if (lastTitle < 0 || !lowerTitle || lastTitle !== k - 1 && !toks[k - 1].poss) return undefined;
     const after = toks[lastTitle + 1];
     if (after && after.word && after.cap && !after.sent) return undefined;
     const role = this.span(i + 1, lastTitle + 1);
-    this.mention(i + 1, lastTitle + 1, 'role', { head: fold(role), definite: true, gender: MALE_ROLES.has(toks[lastTitle].w) ? 'm' : FEMALE_ROLES.has(toks[lastTitle].w) ? 'f' : '' });
+    this.mention(i + 1, lastTitle + 1, 'role', { head: fold(role), definite: true, gender: toks[lastTitle].f & MALE_ROLE ? 'm' : toks[lastTitle].f & FEMALE_ROLE ? 'f' : '' });
     return lastTitle + 1;
   }
 
@@ -321,25 +408,24 @@ class MentionFinder {
     const toks = this.toks;
     const first = toks[i];
     // Function words are capitalised at sentence starts and in headlines, never as names.
-    if (SENTENCE_FUNCTION_WORDS.has(first.w) || (first.sent && (first.w.endsWith('ing') || first.w.endsWith('ly')))) return undefined;
-    if (CALENDAR.has(first.w) || NEVER_NAME.has(first.w)) return undefined;
+    if (first.f & SENTENCE_FUNCTION_WORD || (first.sent && (first.w.endsWith('ing') || first.w.endsWith('ly')))) return undefined;
+    if (first.f & (CALENDAR_WORD | NEVER_A_NAME)) return undefined;
     // "Later, …", "Still, …": a lone capitalised word opening a sentence before a comma is an adverb.
-    if (first.sent && toks[i + 1]?.w === ',' && !PLACES.has(first.w) && !ORG_NAMES.has(first.w)) return undefined;
+    if (first.sent && toks[i + 1]?.w === ',' && !(first.f & (PLACE | ORG_NAME))) return undefined;
     let b = i + 1;
     if (!first.poss) {
       while (b < toks.length) {
         const t = toks[b];
         if (!t.word) break;
         // "Theresa May": a month after a first name is a surname.
-        if (CALENDAR.has(t.w) && !(MALE_FIRST_NAMES.has(toks[b - 1].w) || FEMALE_FIRST_NAMES.has(toks[b - 1].w))) break;
+        if (t.f & CALENDAR_WORD && !(toks[b - 1].f & (MALE_FIRST_NAME | FEMALE_FIRST_NAME))) break;
         // Headlines capitalise every word: "Rip Donald Trump As A Racist" stops at "As".
-        if (t.cap && SENTENCE_FUNCTION_WORDS.has(t.w)) break;
+        if (t.cap && t.f & SENTENCE_FUNCTION_WORD) break;
         if (t.cap) { b++; if (t.poss) break; continue; }
         const nx = toks[b + 1];
-        if (NAME_PARTICLES.has(t.w) && nx?.word && nx.cap) { b++; continue; }
+        if (t.f & NAME_PARTICLE && nx?.word && nx.cap) { b++; continue; }
         // "Secretary of State", "Ministry of Defence", "Bank of England".
-        const prev = toks[b - 1].w;
-        if ((t.w === 'of' || t.w === 'for' || t.w === 'on') && nx?.word && nx.cap && (ORG_HEADS.has(prev) || TITLES.has(prev))) { b++; continue; }
+        if ((t.w === 'of' || t.w === 'for' || t.w === 'on') && nx?.word && nx.cap && toks[b - 1].f & (ORG_HEAD | TITLE)) { b++; continue; }
         break;
       }
     }
@@ -351,12 +437,10 @@ class MentionFinder {
 
   private classifyRun(a: number, b: number): void {
     const toks = this.toks;
-    const words = toks.slice(a, b).map((t) => t.w);
-    const joined = words.join('\u0001');
-    const last = words[words.length - 1];
+    const lastFlags = toks[b - 1].f;
 
     // Organisations by name or head word ("Russian Foreign Ministry", "the Kremlin", "White House").
-    if (ORG_PHRASES.has(joined) || (words.length === 1 && ORG_NAMES.has(last))) {
+    if (b - a === 1 ? lastFlags & ORG_NAME || ORG_PHRASES.has(toks[a].w) : ORG_PHRASES.has(joinedWords(toks, a, b))) {
       this.mention(a, b, 'org');
       return;
     }
@@ -369,22 +453,24 @@ class MentionFinder {
     let rankOnly = true;
     for (let k = a; k < b; k++) {
       const w = toks[k].w;
-      if (k === h && HONORIFICS.has(w) && roleEnd < 0) { gender = HONORIFICS.get(w)!; honorific = this.span(k, k + 1); h = k + 1; continue; }
-      if (TITLES.has(w) || MALE_ROLES.has(w) || FEMALE_ROLES.has(w)) {
+      const f = toks[k].f;
+      if (k === h && f & HONORIFIC && roleEnd < 0) { gender = HONORIFICS.get(w)!; honorific = this.span(k, k + 1); h = k + 1; continue; }
+      if (f & ROLE_WORD) {
         sawTitle = true; roleEnd = k + 1;
-        if (!RANKS.has(w)) rankOnly = false;
-        if (MALE_ROLES.has(w)) gender = 'm';
-        if (FEMALE_ROLES.has(w)) gender = 'f';
+        if (!(f & RANK)) rankOnly = false;
+        if (f & MALE_ROLE) gender = 'm';
+        if (f & FEMALE_ROLE) gender = 'f';
         continue;
       }
-      if (sawTitle && ROLE_PARTS.has(w) && k + 1 < b && (TITLES.has(toks[k + 1].w) || ROLE_PARTS.has(toks[k + 1].w))) { roleEnd = k + 1; continue; }
-      if (sawTitle && ROLE_PARTS.has(w) && k === roleEnd && (toks[k - 1].w === 'of' || w === 'of')) { roleEnd = k + 1; continue; }
-      if (roleEnd >= 0 && k === roleEnd && ROLE_PARTS.has(w) && toks[k - 1].w === 'of') { roleEnd = k + 1; continue; }
+      if (sawTitle && f & ROLE_PART && k + 1 < b && toks[k + 1].f & (TITLE | ROLE_PART)) { roleEnd = k + 1; continue; }
+      if (sawTitle && f & ROLE_PART && k === roleEnd && (toks[k - 1].w === 'of' || w === 'of')) { roleEnd = k + 1; continue; }
+      if (roleEnd >= 0 && k === roleEnd && f & ROLE_PART && toks[k - 1].w === 'of') { roleEnd = k + 1; continue; }
     }
     // "Justice Department", "Eurasia Group", "General Assembly" — unless a title ends the run ("… Chief Executive");
     // "Department of Justice", "Bank of England": an organisation head before "of".
-    const ofAt = words.findIndex((w, k) => k > 0 && (w === 'of' || w === 'for' || w === 'on'));
-    if (((ORG_HEADS.has(last) && !TITLES.has(last)) || (ofAt > 0 && ORG_HEADS.has(words[ofAt - 1]))) && !HONORIFICS.has(words[0])) {
+    let ofAt = a + 1;
+    while (ofAt < b && toks[ofAt].w !== 'of' && toks[ofAt].w !== 'for' && toks[ofAt].w !== 'on') ofAt++;
+    if (((lastFlags & ORG_HEAD && !(lastFlags & TITLE)) || (ofAt < b && toks[ofAt - 1].f & ORG_HEAD)) && !(toks[a].f & HONORIFIC)) {
       this.mention(a, b, 'org');
       return;
     }
@@ -408,44 +494,47 @@ class MentionFinder {
     // "Crooked Hillary Clinton", "Miss Universe Alicia Machado": words before a known first name are a
     // nickname or title, not part of the name.
     for (let k = nameStart + 1; k < b - 1; k++) {
-      const w = fold(toks[k].w);
-      if (MALE_FIRST_NAMES.has(w) || FEMALE_FIRST_NAMES.has(w)) {
+      if (isFirstName(toks[k])) {
         // Those words make a poor role (often a headline's verb), so they are dropped.
         if (honorific) { honorific = ''; gender = ''; }
         nameStart = k;
         break;
       }
     }
-    const nameToks = toks.slice(nameStart, b);
-    const nameWords = nameToks.map((t) => t.w);
-    const nameJoined = nameWords.join('\u0001');
-    const lastName = nameWords.filter((w) => !NAME_SUFFIXES.has(w) && !/^.\.$/.test(w));
-    const surname = lastName[lastName.length - 1] ?? nameWords[nameWords.length - 1];
-    const firstName = nameWords.find((w) => !/^.\.$/.test(w)) ?? nameWords[0];
+    const nameTokens = b - nameStart;
+    // The surname: the last name word that is not a suffix ("Jr.") or an initial ("J."); the first name: the first that is not an initial.
+    let surnameAt = b - 1;
+    while (surnameAt >= nameStart && (toks[surnameAt].f & NAME_SUFFIX || isInitial(toks[surnameAt].w))) surnameAt--;
+    if (surnameAt < nameStart) surnameAt = b - 1;
+    let firstAt = nameStart;
+    while (firstAt < b && isInitial(toks[firstAt].w)) firstAt++;
+    if (firstAt === b) firstAt = nameStart;
+    const surname = toks[surnameAt].w;
+    const surnameFlags = toks[surnameAt].f;
+    const firstFlags = toks[nameStart].f;
     const surface = this.span(honorific ? h - 1 : nameStart, b);
     const hasTitle = role !== null || honorific !== '';
 
     if (!hasTitle) {
-      if (PLACE_PHRASES.has(nameJoined) || PLACE_HEADS.has(surname) && nameWords.length > 1) { this.mention(nameStart, b, 'place'); return; }
-      if (nameWords.length === 1) {
-        const w = nameWords[0];
-        if (ORG_NAMES.has(w)) { this.mention(nameStart, b, 'org'); return; }
-        if (PLACES.has(w)) { this.mention(nameStart, b, 'place'); return; }
-        if (NATIONALITIES.has(w) || DEMONYM_GROUPS.has(w)) return;
-      } else if (NATIONALITIES.has(nameWords[0]) || PLACES.has(nameWords[0]) || nameWords.every((w) => PLACES.has(w) || NATIONALITIES.has(w))) {
+      if ((nameTokens > 1 && surnameFlags & PLACE_HEAD) || PLACE_PHRASES.has(nameTokens === 1 ? toks[nameStart].w : joinedWords(toks, nameStart, b))) { this.mention(nameStart, b, 'place'); return; }
+      if (nameTokens === 1) {
+        if (firstFlags & ORG_NAME) { this.mention(nameStart, b, 'org'); return; }
+        if (firstFlags & PLACE) { this.mention(nameStart, b, 'place'); return; }
+        if (firstFlags & (NATIONALITY | DEMONYM_GROUP)) return;
+      } else if (firstFlags & (NATIONALITY | PLACE) || everyWord(toks, nameStart, b, PLACE | NATIONALITY)) {
         // "European Union", "U.S. Army Europe", "Western Europe": not a person.
-        if (PLACES.has(surname) || PLACE_HEADS.has(surname)) this.mention(nameStart, b, 'place');
+        if (surnameFlags & (PLACE | PLACE_HEAD)) this.mention(nameStart, b, 'place');
         return;
       }
     }
-    if (nameWords.some((w) => NEVER_NAME.has(w))) return;
+    for (let k = nameStart; k < b; k++) if (toks[k].f & NEVER_A_NAME) return;
     // "the Latest", "the Commission": names of people take no article.
     const afterThe = !hasTitle && toks[nameStart - 1]?.w === 'the';
     // "Mitch McConnell of Kentucky": a lone capitalised word after these prepositions is a place.
-    if (!hasTitle && nameWords.length === 1 && PLACE_PREPOSITIONS.has(toks[nameStart - 1]?.w ?? '')) { this.mention(nameStart, b, 'place'); return; }
-    const foldedFirst = fold(firstName);
-    if (!gender) gender = MALE_FIRST_NAMES.has(foldedFirst) && nameWords.length > 1 ? 'm' : FEMALE_FIRST_NAMES.has(foldedFirst) && nameWords.length > 1 ? 'f' : '';
-    const knownFirst = nameWords.length > 1 && (MALE_FIRST_NAMES.has(foldedFirst) || FEMALE_FIRST_NAMES.has(foldedFirst));
+    if (!hasTitle && nameTokens === 1 && PLACE_PREPOSITIONS.has(toks[nameStart - 1]?.w ?? '')) { this.mention(nameStart, b, 'place'); return; }
+    const foldedFirst = fold(toks[firstAt].w);
+    if (!gender) gender = MALE_FIRST_NAMES.has(foldedFirst) && nameTokens > 1 ? 'm' : FEMALE_FIRST_NAMES.has(foldedFirst) && nameTokens > 1 ? 'f' : '';
+    const knownFirst = nameTokens > 1 && (MALE_FIRST_NAMES.has(foldedFirst) || FEMALE_FIRST_NAMES.has(foldedFirst));
     const kind: MentionKind = hasTitle || knownFirst ? 'person' : 'weak';
     let roleStrength = role ? (rankOnly ? 1 : 3) : 0;
     // A title written in lower case before the name: "Russian Foreign Ministry spokeswoman Maria Zakharova".
@@ -461,9 +550,9 @@ class MentionFinder {
       definite: afterThe,
       s: toks[honorific ? h - 1 : nameStart].s,
       surface,
-      first: nameWords.length > 1 ? foldedFirst : '',
+      first: nameTokens > 1 ? foldedFirst : '',
       last: fold(surname),
-      nameTokens: nameWords.length,
+      nameTokens,
       gender,
       role,
       roleStrength,
@@ -489,12 +578,13 @@ class MentionFinder {
     let gender: Gender = '';
     while (p >= 0 && toks[p].word && !toks[p].cap && toks[p].para === toks[a].para) {
       const w = toks[p].w;
-      if (TITLES.has(w) || MALE_ROLES.has(w) || FEMALE_ROLES.has(w)) {
+      const f = toks[p].f;
+      if (f & ROLE_WORD) {
         sawTitle = true;
-        if (!RANKS.has(w)) rankOnly = false;
-        if (MALE_ROLES.has(w)) gender = 'm';
-        if (FEMALE_ROLES.has(w)) gender = 'f';
-      } else if (!(ROLE_PARTS.has(w) && w !== 'the' && w !== 'of' && w !== 'for')) break;
+        if (!(f & RANK)) rankOnly = false;
+        if (f & MALE_ROLE) gender = 'm';
+        if (f & FEMALE_ROLE) gender = 'f';
+      } else if (!(f & ROLE_PART && w !== 'the' && w !== 'of' && w !== 'for')) break;
       p--;
     }
     if (!sawTitle && !(hasCapitalTitle && p < a - 1)) return undefined;
@@ -502,7 +592,7 @@ class MentionFinder {
     let start = p + 1;
     if (sawTitle) {
       // The capitalised words that make the title specific: "Kremlin spokesman", "Russian Foreign Ministry spokeswoman".
-      while (p >= 0 && toks[p].word && toks[p].cap && !toks[p].poss && toks[p].para === toks[a].para && !(toks[p].sent && SENTENCE_FUNCTION_WORDS.has(toks[p].w))) { start = p; p--; }
+      while (p >= 0 && toks[p].word && toks[p].cap && !toks[p].poss && toks[p].para === toks[a].para && !(toks[p].sent && toks[p].f & SENTENCE_FUNCTION_WORD)) { start = p; p--; }
     }
     return { text: this.text.slice(toks[start].s, toks[a - 1].e), rankOnly, gender };
   }
@@ -512,7 +602,7 @@ class MentionFinder {
     const toks = this.toks;
     if (toks[b]?.w !== ',' || toks[b - 1]?.poss) return undefined;
     let k = b + 1;
-    if (toks[k]?.word && ROLE_DETERMINERS.has(toks[k].w)) k++;
+    if (toks[k]?.word && toks[k].f & ROLE_DETERMINER) k++;
     const start = k;
     let title = -1;
     let gender: Gender = '';
@@ -522,11 +612,11 @@ class MentionFinder {
         if (t.w === '.' || t.w === '-' || t.w === '&') { if (t.w === '.') break; k++; continue; }
         break;
       }
-      if (t.para !== toks[b].para || APPOSITION_STOP.has(t.w) || /^\d/.test(t.w) && k === start) break;
-      if (title < 0 && (TITLES.has(t.w) || MALE_ROLES.has(t.w) || FEMALE_ROLES.has(t.w)) && k - start < 6) {
+      if (t.para !== toks[b].para || t.f & APPOSITION_STOP_WORD || /^\d/.test(t.w) && k === start) break;
+      if (title < 0 && t.f & ROLE_WORD && k - start < 6) {
         title = k;
-        if (MALE_ROLES.has(t.w)) gender = 'm';
-        if (FEMALE_ROLES.has(t.w)) gender = 'f';
+        if (t.f & MALE_ROLE) gender = 'm';
+        if (t.f & FEMALE_ROLE) gender = 'f';
       }
       k++;
     }
@@ -538,8 +628,8 @@ class MentionFinder {
     for (let q = title + 1; q < k; q++) {
       const t = toks[q];
       if (!t.word || !t.cap) { named = false; continue; }
-      if (TITLES.has(t.w) || ROLE_PARTS.has(t.w) || NATIONALITIES.has(t.w) || ORG_HEADS.has(t.w)) continue;
-      if (named || APPOSITION_OF.has(toks[q - 1].w)) { named = true; continue; }
+      if (t.f & (TITLE | ROLE_PART | NATIONALITY | ORG_HEAD)) continue;
+      if (named || toks[q - 1].f & APPOSITION_LINK) { named = true; continue; }
       return undefined;
     }
     const end = toks[k];
@@ -796,10 +886,11 @@ const TRAILING_ADVERBS = new Set(['meanwhile', 'however', 'too', 'also', 'instea
 
 /**
  * Clusters the speakers of `text` and resolves each attribution's source to
- * one of them. Never throws on odd input (the caller guards too).
+ * one of them. Never throws on odd input (the caller guards too). `tokens`,
+ * when given, are findAttributions' tokens of the text (see tokenize).
  */
-export function analyzeSpeakers(text: string, attributions: readonly Attribution[]): SpeakerAnalysis {
-  const toks = tokenize(text);
+export function analyzeSpeakers(text: string, attributions: readonly Attribution[], tokens: readonly LowerCasedToken[] = []): SpeakerAnalysis {
+  const toks = tokenize(text, tokens);
   const mentions = new MentionFinder(text, toks).find();
   const clusterer = new Clusterer(mentions);
   clusterer.run();

@@ -15,9 +15,11 @@
  * `pairFeatures` into another sentence; those (rare) pairs go through
  * `classifyPair` itself.
  */
+import { WordTable } from '../extract/wordTable';
 import { CLASS_COUNT, classifyPair, type DirectedSentiment, type LoadedModel, shippedModel, toDirected } from './directed';
 import { activeVoice, stem, tokenize } from './directedFeatures';
 import { NEGATIVE_CUES, NEGATORS, PASSIVE_AUXILIARIES, POSITIVE_CUES, REPORTING_VERBS } from './lexicon';
+import { isWhiteSpace, scanTokens } from './sentenceTokens';
 
 /**
  * A model row: its index into the index's packed weights (CLASS_COUNT per row) and marks. Numbers
@@ -39,6 +41,11 @@ interface WordInfo {
   negator: boolean;
   reporting: boolean;
   auxiliary: boolean;
+  /**
+   * The word can add a lexicon-cue, reporting or negator feature (see cueFeatures): a pair's
+   * regions are scanned for these words only.
+   */
+  cueRelevant: boolean;
   b: Row | undefined;
   bfirst: Row | undefined;
   blast: Row | undefined;
@@ -48,8 +55,9 @@ interface WordInfo {
   r1: Row | undefined;
   ea: Row | undefined;
   eb: Row | undefined;
-  /** Rows of the bigrams (bb:, rr:) that start with this word's stem, by the next stem. */
-  bbNext: Map<string, Row> | undefined;
+  /** The stem's number among the stems of the model's bb: bigrams (ModelIndex.bigramStems), or -1. */
+  bigramStem: number;
+  /** Rows of the rr: bigrams that start with this word's stem, by the next stem. */
   rrNext: Map<string, Row> | undefined;
 }
 
@@ -68,21 +76,24 @@ interface ModelIndex {
   model: LoadedModel;
   rows: Map<string, Row>;
   /**
-   * The rows of bb:<s1>_<s2> and rr:<s1>_<s2> by s1, then s2: looked up without building the name
-   * (most bigrams are not in the model). A name with several underscores is filed under each split.
+   * The bb:<s1>_<s2> rows by the numbers of their two stems (s1 * bigramStems.size + s2): a pair
+   * of words is looked up by two numbers, and not at all when a stem is in no such bigram. A
+   * name with several underscores is filed under each split.
    */
-  bb: Map<string, Map<string, Row>>;
+  bigramStems: Map<string, number>;
+  bigramRows: Map<number, Row>;
+  /** The rows of rr:<s1>_<s2> by s1, then s2 (filed the same way). */
   rr: Map<string, Map<string, Row>>;
   /** Row r's weights are weights[r * K .. r * K + K). */
   weights: Float64Array;
   /** The pair that last added row r (a feature counts once per pair). */
   marks: Int32Array;
-  words: Map<string, WordInfo>;
-  /** The same, by the token as written (before lower-casing). */
-  asWritten: Map<string, WordInfo>;
+  /** Every (lower-cased) word met so far. */
+  words: WordTable<WordInfo>;
   mark: number;
   bias: Row | undefined;
-  dist: Map<string, Row | undefined>;
+  /** dist=<bucket> by bucket number (see distanceBucket). */
+  dist: Array<Row | undefined>;
   bEmpty: Row | undefined;
   lStart: Row | undefined;
   rEnd: Row | undefined;
@@ -131,18 +142,35 @@ function indexFor(model: LoadedModel): ModelIndex {
     }
     return out;
   };
+  const bb = bigrams('bb:');
+  const bigramStems = new Map<string, number>();
+  const number = (stem: string): number => {
+    let n = bigramStems.get(stem);
+    if (n === undefined) bigramStems.set(stem, (n = bigramStems.size));
+    return n;
+  };
+  for (const [first, seconds] of bb) {
+    number(first);
+    for (const second of seconds.keys()) number(second);
+  }
+  const bigramRows = new Map<number, Row>();
+  for (const [first, seconds] of bb) {
+    for (const [second, row] of seconds) bigramRows.set(number(first) * bigramStems.size + number(second), row);
+  }
+  const rr = bigrams('rr:');
   index = {
     model,
     rows,
-    bb: bigrams('bb:'),
-    rr: bigrams('rr:'),
+    bigramStems,
+    bigramRows,
+    rr,
     weights,
     marks: new Int32Array(rows.size),
-    words: new Map(),
-    asWritten: new Map(),
+    // Bounded like the stem cache: news vocabulary is large, memory is not.
+    words: new WordTable((lower) => wordInfo(rows, bigramStems, rr, lower), 50_000),
     mark: 0,
     bias: get('bias'),
-    dist: new Map(['0-1', '2-3', '4-6', '7-10', '11-20', '21+'].map((d) => [d, get(`dist=${d}`)])),
+    dist: DISTANCE_BUCKETS.map((d) => get(`dist=${d}`)),
     bEmpty: get('b:EMPTY'),
     lStart: get('l:START'),
     rEnd: get('r:END'),
@@ -166,20 +194,24 @@ function indexFor(model: LoadedModel): ModelIndex {
   return index;
 }
 
-function wordInfo(index: ModelIndex, text: string): WordInfo {
-  const known = index.words.get(text);
-  if (known) return known;
+/** What the classifier knows about a lower-cased token; made once per distinct word (see ModelIndex.words). */
+function wordInfo(rows: Map<string, Row>, bigramStems: Map<string, number>, rr: Map<string, Map<string, Row>>, text: string): WordInfo {
   const s = stem(text);
-  const get = (name: string) => index.rows.get(name);
-  const info: WordInfo = {
+  const get = (name: string) => rows.get(name);
+  const polarity = positive.has(s) ? 1 : negative.has(s) ? -1 : 0;
+  const twoWordHead = twoWordHeads.has(s);
+  // As isNegator and the reporting test in directedFeatures.ts.
+  const negator = negators.has(text) || negators.has(s) || text.endsWith("n't") || text.endsWith('n’t');
+  const isReporting = reporting.has(text) || reporting.has(s);
+  return {
     text,
     stem: s,
-    polarity: positive.has(s) ? 1 : negative.has(s) ? -1 : 0,
-    twoWordHead: twoWordHeads.has(s),
-    // As isNegator and the reporting test in directedFeatures.ts.
-    negator: negators.has(text) || negators.has(s) || text.endsWith("n't") || text.endsWith('n’t'),
-    reporting: reporting.has(text) || reporting.has(s),
+    polarity,
+    twoWordHead,
+    negator,
+    reporting: isReporting,
     auxiliary: auxiliaries.has(text),
+    cueRelevant: polarity !== 0 || twoWordHead || negator || isReporting,
     b: get(`b:${s}`),
     bfirst: get(`bfirst:${s}`),
     blast: get(`blast:${s}`),
@@ -189,38 +221,62 @@ function wordInfo(index: ModelIndex, text: string): WordInfo {
     r1: get(`r1:${s}`),
     ea: get(`ea:${text}`),
     eb: get(`eb:${text}`),
-    bbNext: index.bb.get(s),
-    rrNext: index.rr.get(s),
+    bigramStem: bigramStems.get(s) ?? -1,
+    rrNext: rr.get(s),
   };
-  // Bounded like the stem cache: news vocabulary is large, memory is not.
-  if (index.words.size > 50_000) index.words.clear();
-  index.words.set(text, info);
-  return info;
 }
 
+/** As `tokenize` in directedFeatures.ts; used only where a region's bound cuts a token. */
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[^\s\p{L}\p{N}]/gu;
 
+/**
+ * Tokens [from, to) of `words`: one region of a pair (left of A, between A and B, right of B, or an
+ * entity), as `tokenize` gives it on the region's text. `nextRelevant[i]` is the first index >= i
+ * whose word is cue-relevant (words.length when none).
+ */
+interface Region {
+  words: WordInfo[];
+  from: number;
+  to: number;
+  nextRelevant: Int32Array;
+}
+
+/** For each index, the first cue-relevant word at or after it. */
+function relevantIndex(words: WordInfo[]): Int32Array {
+  const next = new Int32Array(words.length + 1);
+  next[words.length] = words.length;
+  for (let i = words.length - 1; i >= 0; i--) next[i] = words[i].cueRelevant ? i : next[i + 1];
+  return next;
+}
+
 const NO_WORDS: WordInfo[] = [];
+const EMPTY: Region = { words: NO_WORDS, from: 0, to: 0, nextRelevant: relevantIndex(NO_WORDS) };
 
 /** Lexicon polarity of token i of a region, as cuePolarity in directedFeatures.ts. */
-function polarityAt(words: WordInfo[], i: number): 1 | -1 | 0 {
+function polarityAt(region: Region, i: number): 1 | -1 | 0 {
+  const words = region.words;
   const w = words[i];
-  if (!w.twoWordHead || i + 1 >= words.length) return w.polarity;
+  if (!w.twoWordHead || i + 1 >= region.to) return w.polarity;
   const two = `${w.stem} ${words[i + 1].text}`;
   if (positive.has(w.stem) || positive.has(two)) return 1;
   if (negative.has(w.stem) || negative.has(two)) return -1;
   return 0;
 }
 
-function negatedAt(words: WordInfo[], i: number): boolean {
-  for (let k = Math.max(0, i - 3); k < i; k++) if (words[k].negator) return true;
+/** A negator among the three tokens of the region before token i. */
+function negatedAt(region: Region, i: number): boolean {
+  for (let k = Math.max(region.from, i - 3); k < i; k++) if (region.words[k].negator) return true;
   return false;
 }
 
-function indexOfText(words: WordInfo[], text: string, from = 0): number {
-  for (let k = from; k < words.length; k++) if (words[k].text === text) return k;
+/** First token of the region at or after `from` with this text, or -1. */
+function indexOfText(region: Region, text: string, from: number): number {
+  for (let k = from; k < region.to; k++) if (region.words[k].text === text) return k;
   return -1;
 }
+
+const UNKNOWN = -2;
+const NONE = -1;
 
 /** Class scores of the pair being classified (one pair at a time: classification never nests). */
 const scores = new Float64Array(K);
@@ -231,24 +287,34 @@ export class PreparedSentence {
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private readonly words: WordInfo[] = [];
+  private readonly nextRelevant: Int32Array;
+  /**
+   * The bb: row of the sentence's tokens i and i + 1, once asked for (UNKNOWN before, NONE when the
+   * model has none): the pairs of one sentence share most of the words between them.
+   */
+  private readonly bigramRows: Int32Array;
   private mark = 0;
 
   constructor(readonly sentence: string, model: LoadedModel = shippedModel()) {
     const index = (this.index = indexFor(model));
-    TOKEN.lastIndex = 0;
-    for (let m = TOKEN.exec(sentence); m; m = TOKEN.exec(sentence)) {
-      this.starts.push(m.index);
-      this.ends.push(m.index + m[0].length);
-      // Keyed by the token as written: most tokens are met again, and need no lower-casing then.
-      const raw = m[0];
-      let info = index.asWritten.get(raw);
-      if (!info) {
-        info = wordInfo(index, raw.toLowerCase());
-        if (index.asWritten.size > 50_000) index.asWritten.clear();
-        index.asWritten.set(raw, info);
-      }
-      this.words.push(info);
-    }
+    const { starts, ends, words } = this;
+    scanTokens(sentence, starts, ends);
+    for (let k = 0; k < starts.length; k++) words.push(index.words.get(sentence, starts[k], ends[k]));
+    this.nextRelevant = relevantIndex(words);
+    this.bigramRows = new Int32Array(words.length).fill(UNKNOWN);
+  }
+
+  /** The bb: row of tokens i and i + 1 of a region. */
+  private bigramRow(region: Region, i: number): Row | undefined {
+    const words = region.words;
+    const first = words[i].bigramStem;
+    const second = words[i + 1].bigramStem;
+    if (first < 0 || second < 0) return undefined;
+    const index = this.index;
+    if (words !== this.words) return index.bigramRows.get(first * index.bigramStems.size + second);
+    let row = this.bigramRows[i];
+    if (row === UNKNOWN) this.bigramRows[i] = row = index.bigramRows.get(first * index.bigramStems.size + second) ?? NONE;
+    return row === NONE ? undefined : row;
   }
 
   /** Adds a feature's weights the first time the feature occurs, as the feature set of pairFeatures does. */
@@ -263,8 +329,10 @@ export class PreparedSentence {
 
   /** Directed sentiment between the spans p and q (UTF-16 offsets into the sentence), as `classifyPair`. */
   classify(p: [number, number], q: [number, number]): DirectedSentiment {
-    const pair = { sentence: this.sentence, p, q };
-    if (activeVoice(pair)) return classifyPair(pair, this.index.model);
+    if (mayBePassive(this.sentence, p, q)) {
+      const pair = { sentence: this.sentence, p, q };
+      if (activeVoice(pair)) return classifyPair(pair, this.index.model);
+    }
     const swapped = q[0] < p[0];
     const a = swapped ? q : p;
     const b = swapped ? p : q;
@@ -283,66 +351,67 @@ export class PreparedSentence {
     this.mark = ++index.mark;
     for (let c = 0; c < K; c++) scores[c] = index.model.classBias[c];
 
+    // The features in the order pairFeatures first inserts them (see the module comment).
     this.add(index.bias);
-    this.add(index.dist.get(distanceBucket(bw.length)));
-    for (let i = 0; i < bw.length; i++) {
-      this.add(bw[i].b);
-      if (i + 1 < bw.length) this.add(bw[i].bbNext?.get(bw[i + 1].stem));
+    const between = bw.to - bw.from;
+    const bws = bw.words;
+    this.add(index.dist[distanceBucket(between)]);
+    for (let i = bw.from; i < bw.to; i++) {
+      this.add(bws[i].b);
+      if (i + 1 < bw.to) this.add(this.bigramRow(bw, i));
     }
-    if (bw.length) {
-      this.add(bw[0].bfirst);
-      this.add(bw[bw.length - 1].blast);
-      if (bw.length <= 4) this.add(index.rows.get(`bshort:${bw.map((w) => w.stem).join('_')}`));
+    if (between) {
+      this.add(bws[bw.from].bfirst);
+      this.add(bws[bw.to - 1].blast);
+      if (between <= 4) {
+        let name = 'bshort:' + bws[bw.from].stem;
+        for (let i = bw.from + 1; i < bw.to; i++) name += '_' + bws[i].stem;
+        this.add(index.rows.get(name));
+      }
     } else this.add(index.bEmpty);
 
-    for (let i = Math.max(0, lw.length - 4); i < lw.length; i++) this.add(lw[i].l);
-    if (lw.length) this.add(lw[lw.length - 1].l1);
+    const lws = lw.words;
+    for (let i = Math.max(lw.from, lw.to - 4); i < lw.to; i++) this.add(lws[i].l);
+    if (lw.to > lw.from) this.add(lws[lw.to - 1].l1);
     else this.add(index.lStart);
-    for (let i = 0; i < Math.min(5, rw.length); i++) this.add(rw[i].r);
-    if (rw.length) this.add(rw[0].r1);
+    const rws = rw.words;
+    const right = rw.to - rw.from;
+    for (let i = rw.from; i < Math.min(rw.from + 5, rw.to); i++) this.add(rws[i].r);
+    if (right) this.add(rws[rw.from].r1);
     else this.add(index.rEnd);
-    if (rw.length > 1) this.add(rw[0].rrNext?.get(rw[1].stem));
-    if (bw.length && isPossessive(bw[0].text)) this.add(index.aPoss);
-    if (rw.length && isPossessive(rw[0].text)) this.add(index.bPoss);
-    for (const w of aWords) this.add(w.ea);
-    for (const w of bWords) this.add(w.eb);
+    if (right > 1) this.add(rws[rw.from].rrNext?.get(rws[rw.from + 1].stem));
+    if (between && isPossessive(bws[bw.from].text)) this.add(index.aPoss);
+    if (right && isPossessive(rws[rw.from].text)) this.add(index.bPoss);
+    for (let i = aWords.from; i < aWords.to; i++) this.add(aWords.words[i].ea);
+    for (let i = bWords.from; i < bWords.to; i++) this.add(bWords.words[i].eb);
 
-    for (let r = 0; r < 3; r++) {
-      const toks = r === 0 ? lw : r === 1 ? bw : rw;
-      for (let i = 0; i < toks.length; i++) {
-        const pol = polarityAt(toks, i);
-        if (pol !== 0) {
-          const sign = pol > 0 ? 0 : 1;
-          this.add(index.cue[r][sign][negatedAt(toks, i) ? 1 : 0]);
-          if (r === 1) {
-            const byAt = indexOfText(toks, 'by', i + 1);
-            const passive = i > 0 && toks[i - 1].auxiliary && byAt >= 0 && byAt < i + 4;
-            const passiveToB = byAt >= 0 && i + 1 < toks.length && toks[toks.length - 1].text === 'by';
-            if (passive || passiveToB) this.add(index.cuePassive[sign]);
-            if (i <= 2) this.add(index.cueBNearA[sign]);
-            if (toks.length - i <= 3) this.add(index.cueBNearB[sign]);
-          }
-          if (r === 0 && toks.length - i <= 4) this.add(index.cueLNearA[sign]);
-          if (r === 2 && i <= 3) this.add(index.cueRNearB[sign]);
-        }
-        if (toks[i].reporting) this.add(index.report[r]);
-        if (toks[i].negator) this.add(index.negatorIn[r]);
-      }
-    }
+    this.addCues(lw, 0);
+    this.addCues(bw, 1);
+    this.addCues(rw, 2);
     let reportedBetween = false;
-    for (const w of bw) if (w.reporting) { reportedBetween = true; break; }
+    let hasBy = false;
+    let hasQuote = false;
+    let hasComma = false;
+    for (let i = bw.from; i < bw.to; i++) {
+      const w = bws[i];
+      if (w.reporting) reportedBetween = true;
+      const t = w.text;
+      if (t === 'by') hasBy = true;
+      else if (t === '“' || t === '"' || t === '”') hasQuote = true;
+      else if (t === ',') hasComma = true;
+    }
     if (reportedBetween) {
       let judged = 0;
-      for (let i = 0; i < Math.min(rw.length, 8) && judged === 0; i++) {
-        const t = rw[i].text;
+      for (let i = rw.from; i < Math.min(rw.to, rw.from + 8) && judged === 0; i++) {
+        const t = rws[i].text;
         if (t === '.' || t === ';' || t === '?' || t === '!') break;
         judged = polarityAt(rw, i) * (negatedAt(rw, i) ? -1 : 1);
       }
       if (judged !== 0) this.add(judged > 0 ? index.reportedPlus : index.reportedMinus);
     }
-    if (indexOfText(bw, 'by') >= 0) this.add(index.hasBy);
-    if (bw.some((w) => w.text === '“' || w.text === '"' || w.text === '”')) this.add(index.quote);
-    if (indexOfText(bw, ',') >= 0) this.add(index.comma);
+    if (hasBy) this.add(index.hasBy);
+    if (hasQuote) this.add(index.quote);
+    if (hasComma) this.add(index.comma);
 
     // The softmax of classProbabilities, then the best class as in classifyPair.
     let max = -Infinity;
@@ -363,16 +432,45 @@ export class PreparedSentence {
   }
 
   /**
+   * The lexicon-cue, reporting and negator features of one region (r: 0 left, 1 between, 2 right),
+   * as the region loop of pairFeatures adds them; only cue-relevant words can add one, so only those
+   * are visited, in order.
+   */
+  private addCues(region: Region, r: number): void {
+    const index = this.index;
+    const { words, from, to, nextRelevant } = region;
+    for (let i = nextRelevant[from]; i < to; i = nextRelevant[i + 1]) {
+      const pol = polarityAt(region, i);
+      if (pol !== 0) {
+        const sign = pol > 0 ? 0 : 1;
+        this.add(index.cue[r][sign][negatedAt(region, i) ? 1 : 0]);
+        if (r === 1) {
+          const byAt = indexOfText(region, 'by', i + 1);
+          const passive = i > from && words[i - 1].auxiliary && byAt >= 0 && byAt < i + 4;
+          const passiveToB = byAt >= 0 && i + 1 < to && words[to - 1].text === 'by';
+          if (passive || passiveToB) this.add(index.cuePassive[sign]);
+          if (i - from <= 2) this.add(index.cueBNearA[sign]);
+          if (to - i <= 3) this.add(index.cueBNearB[sign]);
+        }
+        if (r === 0 && to - i <= 4) this.add(index.cueLNearA[sign]);
+        if (r === 2 && i - from <= 3) this.add(index.cueRNearB[sign]);
+      }
+      if (words[i].reporting) this.add(index.report[r]);
+      if (words[i].negator) this.add(index.negatorIn[r]);
+    }
+  }
+
+  /**
    * The tokens `tokenize(sentence.slice(x, y))` gives. Where x and y fall
    * between the sentence's tokens these are the sentence's own tokens; a
    * bound inside a token ("Trump" of "Trump's") is re-tokenised the way the
    * slice would be.
    */
-  private region(x: number, y: number): WordInfo[] {
+  private region(x: number, y: number): Region {
     const s = this.sentence;
     x = Math.max(0, Math.min(x, s.length));
     y = Math.max(0, Math.min(y, s.length));
-    if (x >= y) return NO_WORDS;
+    if (x >= y) return EMPTY;
     const { starts, ends } = this;
     const n = starts.length;
     // First token ending after x.
@@ -388,11 +486,12 @@ export class PreparedSentence {
       // x falls between tokens: the common case, where y usually does too.
       let end = k;
       while (end < n && ends[end] <= y) end++;
-      if (end === n || starts[end] >= y) return this.words.slice(k, end);
+      if (end === n || starts[end] >= y) return { words: this.words, from: k, to: end, nextRelevant: this.nextRelevant };
     }
+    const words = this.index.words;
     const out: WordInfo[] = [];
     const pushSlice = (from: number): void => {
-      for (const t of tokenize(s.slice(from, y))) out.push(wordInfo(this.index, t));
+      for (const t of tokenize(s.slice(from, y))) out.push(words.getLower(t));
     };
     let pos = x;
     while (k < n && starts[k] < y) {
@@ -417,23 +516,42 @@ export class PreparedSentence {
       if (!m || m.index >= y) break;
       const end = m.index + m[0].length;
       if (end > y) { pushSlice(m.index); break; }
-      out.push(wordInfo(this.index, m[0].toLowerCase()));
+      out.push(words.get(s, m.index, end));
       pos = end;
       while (k < n && ends[k] <= pos) k++;
     }
-    return out;
+    return { words: out, from: 0, to: out.length, nextRelevant: relevantIndex(out) };
   }
+}
+
+/**
+ * False when the words between the two entities cannot be a passive verb phrase for `activeVoice`
+ * (its pattern ends in "by" and optional white space), so that most pairs skip that expression.
+ * A character that might case-fold onto "b" or "y" is left to the expression.
+ */
+function mayBePassive(sentence: string, p: [number, number], q: [number, number]): boolean {
+  const [a, b] = q[0] < p[0] ? [q, p] : [p, q];
+  let end = b[0];
+  while (end > a[1] && isWhiteSpace(sentence.charCodeAt(end - 1))) end--;
+  if (end - a[1] < 2) return false;
+  const y = sentence.charCodeAt(end - 1);
+  const by = sentence.charCodeAt(end - 2);
+  return (y === 121 || y === 89 || y > 127) && (by === 98 || by === 66 || by > 127);
 }
 
 function isPossessive(t: string): boolean {
   return t === "'" || t === '’' || /^['’]s$/.test(t);
 }
 
-function distanceBucket(n: number): string {
-  if (n <= 1) return '0-1';
-  if (n <= 3) return '2-3';
-  if (n <= 6) return '4-6';
-  if (n <= 10) return '7-10';
-  if (n <= 20) return '11-20';
-  return '21+';
+/** The distance buckets of pairFeatures (dist=<bucket>), in order. */
+const DISTANCE_BUCKETS = ['0-1', '2-3', '4-6', '7-10', '11-20', '21+'];
+
+/** Index into DISTANCE_BUCKETS of a distance of n tokens. */
+function distanceBucket(n: number): number {
+  if (n <= 1) return 0;
+  if (n <= 3) return 1;
+  if (n <= 6) return 2;
+  if (n <= 10) return 3;
+  if (n <= 20) return 4;
+  return 5;
 }

@@ -10,6 +10,7 @@ import type { Polarity, Stance } from '../sidecar/model';
 import { OffsetMap } from '../text';
 import { PreparedSentence } from './directedSentence';
 import { stem, tokenize } from './directedFeatures';
+import { capitalisedRuns, isWhiteSpace } from './sentenceTokens';
 import { findTopicMentions, isTopic, normaliseTarget, type TopicMention } from './targets';
 
 /** Stems of words that, governing a topic, mean the holder is for it. */
@@ -82,14 +83,24 @@ function isClosingQuote(c: number): boolean {
 
 /** Sentence boundaries (UTF-16) of the sentence that contains `offset`. */
 function sentenceAround(text: string, offset: number): [number, number] {
+  return [sentenceStart(text, offset), sentenceEnd(text, offset)];
+}
+
+/** Where the sentence that contains `offset` starts (UTF-16). */
+function sentenceStart(text: string, offset: number): number {
   let start = offset;
   while (start > 0 && !isSentenceEnd(text.charCodeAt(start - 1))) start--;
   // Quotes may close after the period: ".”"
   while (start < text.length && start < offset && (isSpace(text.charCodeAt(start)) || isClosingQuote(text.charCodeAt(start)))) start++;
+  return start;
+}
+
+/** Where the sentence that contains `offset` ends (UTF-16). */
+function sentenceEnd(text: string, offset: number): number {
   let end = offset;
   while (end < text.length && !isSentenceEnd(text.charCodeAt(end))) end++;
   while (end < text.length && (isSentenceEnd(text.charCodeAt(end)) && text.charCodeAt(end) !== 10 || isClosingQuote(text.charCodeAt(end)))) end++;
-  return [start, end];
+  return end;
 }
 
 /** The polarity words around one topic mention give, in [-1, 1], or null when there is no signal. */
@@ -151,20 +162,40 @@ const ENTITY_STOP = new Set([
 /** Capitalised runs (names of people, organisations, countries) in a sentence, UTF-16 spans. */
 function namedEntities(sentence: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const re = /\p{Lu}[\p{L}.'’-]*(?:\s+(?:of\s+|de\s+|al-)?\p{Lu}[\p{L}.'’-]*)*/gu;
-  for (const m of sentence.matchAll(re)) {
-    let text = m[0].replace(/['’]s$|['’]$/, '');
-    const words = text.split(/\s+/);
-    while (words.length && ENTITY_STOP.has(words[0])) words.shift();
-    if (!words.length) continue;
-    text = words.join(' ');
-    const start = m.index! + m[0].indexOf(text);
+  for (const [runStart, runEnd] of capitalisedRuns(sentence)) {
+    // Without a possessive: "Trump's" → "Trump", "Reuters’" → "Reuters".
+    let end = runEnd;
+    if (end - runStart >= 2 && sentence.charCodeAt(end - 1) === 115 && isApostrophe(sentence.charCodeAt(end - 2))) end -= 2;
+    else if (isApostrophe(sentence.charCodeAt(end - 1))) end -= 1;
+    let start = runStart;
+    let text: string;
+    let singleWord = true;
+    for (let i = runStart; i < end && singleWord; i++) if (isWhiteSpace(sentence.charCodeAt(i))) singleWord = false;
+    if (singleWord) {
+      // Most runs are one word ("Trump", "Monday"): the general case below, without its arrays.
+      text = sentence.slice(runStart, end);
+      if (ENTITY_STOP.has(text)) continue;
+    } else {
+      const run = sentence.slice(runStart, runEnd);
+      const words = sentence.slice(runStart, end).split(/\s+/);
+      while (words.length && ENTITY_STOP.has(words[0])) words.shift();
+      if (!words.length) continue;
+      text = words.join(' ');
+      // (-1 when the run had other white space than one space between its words.)
+      start = runStart + run.indexOf(text);
+    }
     if (text.length < 2 || /^[A-Z]\.?$/.test(text)) continue;
     // Adjectives, not parties: "U.S.-brokered", "French-British", a lone "European".
-    if (/-\p{Ll}/u.test(text) || /^\p{Lu}\p{L}*-\p{Lu}\p{L}*$/u.test(text) || (!/\s/.test(text) && /(?:an|ish|ese|ic)$/.test(text) && !/^(?:Iran|Pakistan|Afghanistan|Sudan|Japan|Taiwan|Oman|Kazakhstan)$/.test(text))) continue;
+    if (text.includes('-') && (/-\p{Ll}/u.test(text) || /^\p{Lu}\p{L}*-\p{Lu}\p{L}*$/u.test(text))) continue;
+    if ((singleWord || !/\s/.test(text)) && /(?:an|ish|ese|ic)$/.test(text) && !/^(?:Iran|Pakistan|Afghanistan|Sudan|Japan|Taiwan|Oman|Kazakhstan)$/.test(text)) continue;
     out.push([start, start + text.length]);
   }
   return out;
+}
+
+/** ' or ’ */
+function isApostrophe(c: number): boolean {
+  return c === 39 || c === 0x2019;
 }
 
 function polarityOf(value: number): Polarity {
@@ -214,16 +245,37 @@ interface SentenceFacts {
   classifier?: PreparedSentence;
 }
 
-function sentenceFacts(cache: Map<string, SentenceFacts>, text: string, sStart: number, sEnd: number): SentenceFacts {
-  const key = `${sStart}:${sEnd}`;
+function sentenceFacts(cache: Map<number, SentenceFacts>, text: string, sStart: number, sEnd: number): SentenceFacts {
+  const key = sStart * (text.length + 1) + sEnd;
   let facts = cache.get(key);
   if (!facts) {
     const sentence = text.slice(sStart, sEnd);
-    facts = { sentence, salient: salientTopics(sentence), anaphora: ANAPHORA.test(sentence) };
+    const lower = sentence.toLowerCase();
+    // Every field from the start: one object shape for all sentences keeps the claim loop's code fast.
+    facts = {
+      sentence,
+      salient: salientTopics(sentence, lower),
+      anaphora: mayBeAnaphora(lower) && ANAPHORA.test(sentence),
+      tokens: undefined,
+      qualifier: undefined,
+      topicBefore: undefined,
+      entities: undefined,
+      classifier: undefined,
+    };
     cache.set(key, facts);
   }
   return facts;
 }
+
+/**
+ * False when the lower-cased sentence lacks the words every ANAPHORA phrase has ("move", "idea",
+ * "such a"), so that most sentences skip the expression.
+ */
+function mayBeAnaphora(lower: string): boolean {
+  return ANAPHORA_WORDS.test(lower);
+}
+
+const ANAPHORA_WORDS = /move|idea|such a/;
 
 interface Evidence {
   target: string;
@@ -244,21 +296,35 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
 
   const claims = extraction.claims.filter((c) => c.speaker !== null).sort((a, b) => a.start - b.start);
   // Several claims often share a sentence: what depends only on the sentence is worked out once.
-  const sentences = new Map<string, SentenceFacts>();
+  const sentences = new Map<number, SentenceFacts>();
   const resolved = new Map<string, string>();
+  /** Cue text → stem of its first word: cues are a few reporting words, said again and again. */
+  const cueStems = new Map<string, string>();
   let lastWords: Array<string | undefined> | undefined;
   const claimStarts = claims.map((c) => map.toUtf16(c.start));
   for (const claim of claims) {
     const speaker = speakers.get(claim.speaker!);
     if (!speaker) continue;
-    const spans = [[claim.start, claim.end], claim.cue, claim.source].filter((s): s is [number, number] => Array.isArray(s));
-    const from = map.toUtf16(Math.min(...spans.map((s) => s[0])));
-    const to = map.toUtf16(Math.max(...spans.map((s) => s[1])));
-    const [sStart] = sentenceAround(text, from);
-    const [, sEnd] = sentenceAround(text, Math.max(from, to - 1));
+    // The sentence(s) holding the claim, its cue and its source.
+    let first = claim.start;
+    let last = claim.end;
+    for (const span of [claim.cue, claim.source]) {
+      if (!Array.isArray(span)) continue;
+      first = Math.min(first, span[0]);
+      last = Math.max(last, span[1]);
+    }
+    const from = map.toUtf16(first);
+    const to = map.toUtf16(last);
+    const sStart = sentenceStart(text, from);
+    const sEnd = sentenceEnd(text, Math.max(from, to - 1));
     const facts = sentenceFacts(sentences, text, sStart, sEnd);
     const sentence = facts.sentence;
-    const cueStem = claim.cue ? stem(tokenize(map.slice(claim.cue[0], claim.cue[1]))[0] ?? '') : null;
+    let cueStem: string | null = null;
+    if (claim.cue) {
+      const cue = map.slice(claim.cue[0], claim.cue[1]);
+      cueStem = cueStems.get(cue) ?? null;
+      if (cueStem === null) cueStems.set(cue, (cueStem = stem(tokenize(cue)[0] ?? '')));
+    }
     const evidence: Evidence[] = [];
 
     // Policies and topics.
@@ -298,14 +364,14 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
         seen.add(target);
         const sentiment = (facts.classifier ??= new PreparedSentence(sentence)).classify(speakerSpan, entity);
         if (sentiment.from !== 'p' || sentiment.polarity === 'neutral' || sentiment.confidence < 0.5) continue;
-        evidence.push({ target, value: sentiment.polarity === 'positive' ? 1 : -1, confidence: Math.round(sentiment.confidence * 100) / 100 });
+        evidence.push({ target, value: sentiment.polarity === 'positive' ? 1 : -1, confidence: Math.round(sentiment.confidence * 100) / 100, qualifier: undefined });
       }
     }
 
     for (const e of evidence) {
       const key = `${speaker.id}\u0000${e.target}`;
       const group = grouped.get(key) ?? { speaker: speaker.id, target: e.target, items: [] };
-      group.items.push({ ...e, claim: claim.id });
+      group.items.push({ target: e.target, value: e.value, confidence: e.confidence, qualifier: e.qualifier, claim: claim.id });
       grouped.set(key, group);
     }
   }
@@ -334,8 +400,8 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
  * Topic mentions that are what a sentence is about: those inside a qualifier
  * ("lifting sanctions without a truce") only qualify the main topic.
  */
-function salientTopics(sentence: string): TopicMention[] {
-  const topics = findTopicMentions(sentence);
+function salientTopics(sentence: string, lower = sentence.toLowerCase()): TopicMention[] {
+  const topics = findTopicMentions(sentence, lower);
   if (topics.length === 0) return topics;
   const qualifiers = [...sentence.matchAll(new RegExp(QUALIFIER.source, 'giu'))].map((m) => [m.index!, m.index! + m[0].length]);
   return topics.filter((t) => !qualifiers.some(([a, b]) => t.start >= a && t.end <= b));
@@ -345,7 +411,7 @@ function salientTopics(sentence: string): TopicMention[] {
 function topicBefore(text: string, offset: number): string | null {
   let end = offset;
   for (let k = 0; k < 2 && end > 0; k++) {
-    const [start] = sentenceAround(text, Math.max(0, end - 2));
+    const start = sentenceStart(text, Math.max(0, end - 2));
     const topics = salientTopics(text.slice(start, end)).filter((t) => t.canonical !== 'sanctions on Russia');
     if (topics.length) return topics[0].canonical;
     end = start;
@@ -368,10 +434,12 @@ function nextSentenceQualifier(text: string, sEnd: number, claim: ExtractedClaim
 /** Where the speaker is named in the sentence (the claim's source span, else a mention or the name). */
 function speakerSpanIn(sentence: string, sStart: number, claim: ExtractedClaim, speaker: ExtractedSpeaker, map: OffsetMap): [number, number] | null {
   const sEnd = sStart + sentence.length;
-  const candidates: Array<[number, number]> = [];
-  if (claim.source) candidates.push([map.toUtf16(claim.source[0]), map.toUtf16(claim.source[1])]);
-  for (const m of speaker.mentions) candidates.push([map.toUtf16(m[0]), map.toUtf16(m[1])]);
-  for (const [a, b] of candidates) if (a >= sStart && b <= sEnd && b > a) return [a - sStart, b - sStart];
+  for (let k = claim.source ? -1 : 0; k < speaker.mentions.length; k++) {
+    const span = k < 0 ? claim.source! : speaker.mentions[k];
+    const a = map.toUtf16(span[0]);
+    const b = map.toUtf16(span[1]);
+    if (a >= sStart && b <= sEnd && b > a) return [a - sStart, b - sStart];
+  }
   for (const name of [speaker.name, ...speaker.aliases]) {
     const at = sentence.indexOf(name);
     if (at >= 0 && name) return [at, at + name.length];

@@ -77,9 +77,9 @@ export interface TopicMention {
   end: number;
 }
 
-/** Same length as the input, so offsets carry over; only quote marks change. */
-function foldForMatching(text: string): string {
-  return text.toLowerCase().replace(/[“”«»„"]/g, ' ').replace(/[‘’]/g, "'");
+/** The lower-cased text as the patterns see it: same length, so offsets carry over; only quote marks change. */
+function foldForMatching(lower: string): string {
+  return lower.replace(/[“”«»„"]/g, ' ').replace(/[‘’]/g, "'");
 }
 
 /** The table's patterns as global expressions, compiled once: findTopicMentions runs for every claim. */
@@ -105,10 +105,33 @@ function anyTopic(): RegExp | null {
   return anyTopicPattern;
 }
 
-/** Every topic mention in `text`, non-overlapping, earlier topics in the table winning ties. */
-export function findTopicMentions(text: string): TopicMention[] {
-  const folded = foldForMatching(text);
+/**
+ * Words of which every topic pattern contains one (the patterns' fixed words: "sanctions", "troops",
+ * "truce", "them" of "lift them" …), so that text with none of them names no topic. Single words
+ * only: the patterns' spaces may be quote marks in the text, which matching turns into spaces.
+ * Keep in step with TOPICS.
+ */
+const TOPIC_WORDS = ['sanction', 'them', 'troop', 'soldier', 'force', 'boots', 'deployment', 'coalition', 'cease', 'truce', 'armistice', 'peace', 'military', 'weapons', 'arms'];
+/** Any of TOPIC_WORDS (plain letters: no escaping needed). */
+const ANY_TOPIC_WORD = new RegExp(TOPIC_WORDS.join('|'));
+
+/**
+ * False when the lower-cased text contains no TOPIC_WORDS, hence no topic: most sentences, which
+ * this tells apart with one search for plain words instead of the joined topic patterns.
+ */
+function mayNameTopic(lower: string): boolean {
+  return ANY_TOPIC_WORD.test(lower);
+}
+
+/**
+ * Every topic mention in `text`, non-overlapping, earlier topics in the table winning ties.
+ * `lower` is the text lower-cased, for a caller that has it already.
+ */
+export function findTopicMentions(text: string, lower = text.toLowerCase()): TopicMention[] {
   const found: TopicMention[] = [];
+  if (!mayNameTopic(lower)) return found;
+  // Folding changes quote marks only, so it cannot make or break one of the words above.
+  const folded = foldForMatching(lower);
   if (anyTopic()?.test(folded) === false) return found;
   for (const { canonical, sign, global } of topicPatterns()) {
     global.lastIndex = 0;

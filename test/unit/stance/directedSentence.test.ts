@@ -29,7 +29,9 @@ function spans(sentence: string): Array<[number, number]> {
 }
 
 describe('PreparedSentence: the directed classifier prepared once per sentence', () => {
-  it('gives exactly classifyPair’s result for every pair of spans, possessives, passives and cut words included', () => {
+  it('gives exactly classifyPair’s result for every pair of spans, possessives, passives and cut words included', function () {
+    // Thousands of pairs through the slow reference classifier: seconds on a busy machine.
+    this.timeout(30_000);
     let compared = 0;
     for (const sentence of SENTENCES) {
       const prepared = new PreparedSentence(sentence);
@@ -43,5 +45,25 @@ describe('PreparedSentence: the directed classifier prepared once per sentence',
       }
     }
     assert.ok(compared > 1000, `only ${compared} pairs compared`);
+  });
+
+  it('stays exact when the vocabulary outgrows its table and the words are numbered afresh', function () {
+    this.timeout(30_000);
+    const early = new PreparedSentence(SENTENCES[0]);
+    const ruiz: [number, number] = [0, 8];
+    const bell: [number, number] = [17, 25];
+    assert.deepEqual(early.classify(ruiz, bell), classifyPair({ sentence: SENTENCES[0], p: ruiz, q: bell }));
+    // Sixty thousand words never seen before, forty to a sentence: more than the table keeps.
+    for (let n = 0; n < 60_000; n += 40) {
+      const words = Array.from({ length: 40 }, (_, k) => `zq${(n + k).toString(36)}x`);
+      const sentence = `Ana Ruiz ${words.join(' ')} praised Tom Bell.`;
+      const p: [number, number] = [0, 8];
+      const q: [number, number] = [sentence.length - 9, sentence.length - 1];
+      const prepared = new PreparedSentence(sentence);
+      if (n % 4000 === 0) assert.deepEqual(prepared.classify(p, q), classifyPair({ sentence, p, q }), sentence);
+    }
+    // Prepared before the table started afresh: still exact.
+    assert.deepEqual(early.classify(ruiz, bell), classifyPair({ sentence: SENTENCES[0], p: ruiz, q: bell }));
+    assert.deepEqual(early.classify(bell, ruiz), classifyPair({ sentence: SENTENCES[0], p: bell, q: ruiz }));
   });
 });
