@@ -11,9 +11,10 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type ParsedNode } from 'yaml';
 import type { Diagnostic, Severity } from '../diagnostics';
-import { type Anchor, type Claim, type ClaimKind, type ClaimStatus, type Polarity, SIDECAR_VERSION, type Sidecar, type SourceLink, type Speaker, type SpeakerKind, type Stance } from './model';
+import { type Anchor, type Claim, type ClaimKind, type ClaimStatus, type DocumentRef, type Polarity, SIDECAR_VERSION, type Sidecar, type SourceLink, type Speaker, type SpeakerKind, type Stance } from './model';
 import schemaJson from './sidecar.schema.json';
 import { DEFAULT_VERDICT_SCALE, findVerdict, type VerdictScale } from './verdicts';
+import { TwoGenerationCache } from './cache';
 
 export interface ParseOptions {
   /** Verdicts off this scale are reported as warnings (default: the default scale). */
@@ -84,7 +85,8 @@ function parseSidecarUnguarded(yamlText: string, location: string, options: Pars
     report('error', 'merge-conflict', `unresolved merge conflict at line ${conflictLine}: resolve it, then run claimlens check`, conflictLine, 1);
     return done();
   }
-  if (/^\s*$/.test(text.replace(/^\s*#.*$/gm, ''))) {
+  // Empty when no line has anything but white space before a `#` (stops at the first real line).
+  if (!/^\s*[^\s#]/m.test(text)) {
     report('error', 'empty', 'the file is empty: add "version: 1" and a "document:" section, or delete the file');
     return done();
   }
@@ -194,95 +196,285 @@ function parseSidecarUnguarded(yamlText: string, location: string, options: Pars
 
 // --- the quick path for clean files ------------------------------------------
 //
-// Parsing 5,000 claims with yaml takes seconds, and the store parses the file it
-// is about to write. A file laid out the way the serializer writes it (header,
-// then `speakers:`/`claims:`/`stances:` with entries starting at `  - ` and
-// everything else indented by four or more) is parsed one entry at a time, each
-// entry's data cached by its text: an edit re-parses only the entries it
-// touched. The result is used only when it is clean (no YAML error or warning,
-// no alias, valid schema, no finding at all); anything else is parsed again as
-// a whole document so that every diagnostic has its exact line and column.
+// Parsing 5,000 claims with yaml takes seconds, and the store parses every file
+// it reads and checks every file it writes. A file laid out the way the
+// serializer writes it (a header, then `speakers:`/`claims:`/`stances:` with
+// entries starting at `  - ` and every other line indented by four or blank)
+// is read one block at a time: the header, and each entry. A block is parsed
+// and checked once and then cached by its text, so an edit re-parses only the
+// entries it touched, and the store can check a file it assembles from blocks
+// it already holds without splitting the text again (see parseBlocks). The
+// result is used only when it is clean (no YAML error or warning, no alias,
+// valid schema, no finding at all); anything else is parsed again as a whole
+// document so that every diagnostic has its exact line and column.
 
-const QUICK_SECTIONS = new Set(['speakers', 'claims', 'stances']);
+export type SectionName = 'speakers' | 'claims' | 'stances';
+
+/**
+ * One block of a sidecar in the serializer's layout: the header (everything
+ * before the first list), or one entry of a list. Made only by
+ * {@link headerBlock} and {@link entryBlock}, after checking that the block
+ * parses cleanly on its own and reads the same inside any file of that layout;
+ * the data is shared by every file holding the block and never modified.
+ */
+export interface SidecarBlock {
+  /** The header with its final line break; or an entry from its `  - ` line to its last line, without the line break. */
+  readonly text: string;
+  /** The header mapping, or the entry. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** How the block's `[`/`{` nesting combines with the blocks before it (see {@link nestingAfter}). */
+  readonly nesting: Nesting;
+}
+
+/** A file as blocks: header, then the non-empty lists in file order. */
+export interface SidecarLayout {
+  readonly header: SidecarBlock;
+  readonly sections: ReadonlyArray<{ readonly name: SectionName; readonly entries: readonly SidecarBlock[] }>;
+  /**
+   * For a layout read from a text: whether the text is exactly the blocks
+   * joined the way the serializer joins them (header; per list a blank line,
+   * `name:`, entries separated by blank lines; a final line break).
+   */
+  readonly asWritten?: boolean;
+}
+
+const QUICK_SECTION_NAMES: readonly SectionName[] = ['speakers', 'claims', 'stances'];
+const QUICK_SECTIONS = new Set<string>(QUICK_SECTION_NAMES);
 const MAX_CACHED_BLOCKS = 40_000;
-let blocksNow = new Map<string, unknown>();
-let blocksBefore = new Map<string, unknown>();
-/** A value no block parses to: marks a block that cannot take the quick path. */
+/** Cached result for text that cannot be a block. */
 const UNCLEAN = Symbol('unclean');
+const entryBlocks = new TwoGenerationCache<string, SidecarBlock | typeof UNCLEAN>(MAX_CACHED_BLOCKS);
+const headerBlocks = new TwoGenerationCache<string, SidecarBlock | typeof UNCLEAN>(256);
+/**
+ * What has been checked of a block, kept with it (a save asks this of every
+ * block of the file). The key is not exported: a block made elsewhere has no
+ * record, and a layout holding one is not trusted.
+ */
+const CHECKED = Symbol('checked');
+interface BlockChecks {
+  /** The part of a file (the header, or an entry of this list) whose schema the data passed. */
+  schema?: SectionName | 'header';
+  /** The verdict scale under which the entry passed checkConsistency's checks of one entry alone. */
+  alone?: VerdictScale;
+  /** What another module found about the block under a verdict scale (see {@link blockNote}). */
+  note?: { scale: VerdictScale; value: unknown };
+}
+type CheckedBlock = SidecarBlock & { readonly [CHECKED]: BlockChecks };
 
-/** The data of one block of text (a header, or `section:` plus one entry), or UNCLEAN. */
-function blockData(blockText: string): unknown {
-  let data = blocksNow.get(blockText);
-  if (data !== undefined) return data;
-  data = blocksBefore.get(blockText);
-  if (data === undefined) {
-    const doc = parseDocument(blockText, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-    if (doc.errors.length || doc.warnings.length || firstAlias(doc.contents) !== undefined) data = UNCLEAN;
-    else {
-      try {
-        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? UNCLEAN;
-      } catch {
-        data = UNCLEAN;
-      }
-    }
-  }
-  if (blocksNow.size >= MAX_CACHED_BLOCKS) {
-    blocksBefore = blocksNow;
-    blocksNow = new Map();
-  }
-  blocksNow.set(blockText, data);
-  return data;
+function checksOf(block: SidecarBlock): BlockChecks | undefined {
+  return (block as Partial<CheckedBlock>)[CHECKED];
 }
 
-/** The file's data assembled from cached blocks, or undefined when the layout is not the serializer's. */
-function quickData(text: string): Record<string, unknown> | undefined {
-  if (!text.endsWith('\n') || text.includes('\r') || text.includes('\t')) return undefined;
-  // Keys that could reach a prototype are reported with their position by the full path.
-  if (/__proto__|constructor|prototype/.test(text)) return undefined;
-  const lines = text.split('\n');
-  lines.pop();
-  let i = 0;
-  const sectionStart = /^(speakers|claims|stances):$/;
-  while (i < lines.length && !sectionStart.test(lines[i])) {
-    if (/^(---|\.\.\.|%)/.test(lines[i])) return undefined;
-    i++;
-  }
-  const header = blockData(lines.slice(0, i).join('\n') + '\n');
-  if (!isPlainObject(header)) return undefined;
-  const data: Record<string, unknown> = { ...header };
-  for (const key of Object.keys(header)) if (QUICK_SECTIONS.has(key)) return undefined;
-  while (i < lines.length) {
-    const section = lines[i].slice(0, -1);
-    if (!QUICK_SECTIONS.has(section) || section in data) return undefined;
-    const items: unknown[] = [];
-    i++;
-    if (i >= lines.length || !lines[i].startsWith('  - ')) return undefined;
-    while (i < lines.length && lines[i].startsWith('  - ')) {
-      let end = i + 1;
-      while (end < lines.length && (lines[end] === '' || lines[end].startsWith('    '))) end++;
-      const item = blockData(`${section}:\n${lines.slice(i, end).join('\n')}\n`);
-      if (!isPlainObject(item) || !Array.isArray(item[section]) || item[section].length !== 1) return undefined;
-      items.push(item[section][0]);
-      i = end;
-    }
-    data[section] = items;
-    if (i < lines.length && !sectionStart.test(lines[i])) return undefined;
-  }
-  return data;
+/**
+ * What a module found about a block under a verdict scale and kept with it
+ * (snapshot.ts keeps whether the block's text is the serializer's rendering of
+ * what it reads as): undefined when nothing was kept for this scale.
+ */
+export function blockNote(block: SidecarBlock, scale: VerdictScale): unknown {
+  const note = checksOf(block)?.note;
+  return note?.scale === scale ? note.value : undefined;
 }
 
-function quickParse(text: string, location: string, options: ParseOptions): ParsedSidecar | undefined {
-  const data = quickData(text);
-  if (!data || data.version !== SIDECAR_VERSION) return undefined;
+/** Keeps a finding with a block (see {@link blockNote}); one scale at a time. */
+export function setBlockNote(block: SidecarBlock, scale: VerdictScale, value: unknown): void {
+  const checks = checksOf(block);
+  if (checks) checks.note = { scale, value };
+}
+/** The layout a model was read from, for the store (see {@link layoutOfModel}). */
+const layouts = new WeakMap<Sidecar, SidecarLayout>();
+/** A block scalar header with the keep indicator (`|+`, `>2+`…): the blank lines after it belong to it. */
+const KEEP_CHOMP_HEADER = /[|>]\d?\+\d?$/m;
+/** Keys that could reach a prototype are reported with their position by the whole-document path. */
+const FORBIDDEN_WORD = /__proto__|constructor|prototype/;
+/** Lines that make a whole-document parse report something else than a clean block would. */
+const HEADER_UNSAFE_LINE = /^(---|\.\.\.|%|<{7}|>{7}|={7}|\|{7}|(speakers|claims|stances):$)/m;
+
+function plainBlockText(text: string): boolean {
+  return !text.includes('\r') && !text.includes('\t') && !FORBIDDEN_WORD.test(text);
+}
+
+/** The clean, parsed header block for this text (lines before the first list, ending in one line break), or undefined. */
+export function headerBlock(text: string): SidecarBlock | undefined {
+  let block = headerBlocks.get(text);
+  if (block === undefined) {
+    const own = ownCopy(text);
+    block = makeHeaderBlock(own) ?? UNCLEAN;
+    headerBlocks.set(own, block);
+  }
+  return block === UNCLEAN ? undefined : block;
+}
+
+function makeHeaderBlock(text: string): SidecarBlock | undefined {
+  if (!text.endsWith('\n') || text.charCodeAt(0) === 0xfeff || !plainBlockText(text) || HEADER_UNSAFE_LINE.test(text)) return undefined;
+  const data = cleanData(text);
+  if (!isPlainObject(data) || Object.keys(data).some((key) => QUICK_SECTIONS.has(key))) return undefined;
+  return madeBlock(text, data);
+}
+
+/**
+ * The clean, parsed block for the text of one list entry (first line `  - `,
+ * the others blank or indented by four; no final line break unless blank lines
+ * belong to a keep-chomping block scalar), or undefined.
+ */
+export function entryBlock(text: string): SidecarBlock | undefined {
+  let block = entryBlocks.get(text);
+  if (block === undefined) {
+    const own = ownCopy(text);
+    block = makeEntryBlock(own) ?? UNCLEAN;
+    entryBlocks.set(own, block);
+  }
+  return block === UNCLEAN ? undefined : block;
+}
+
+function makeEntryBlock(text: string): SidecarBlock | undefined {
+  if (!text.startsWith('  - ') || !plainBlockText(text)) return undefined;
+  // Only the first line may start an entry; a final blank line only after `|+`.
+  if (/\n(?!    |\n|$)/.test(text) || (text.endsWith('\n') && !KEEP_CHOMP_HEADER.test(text))) return undefined;
+  // The list's name does not change how its entry reads.
+  const data = cleanData(`entries:\n${text}\n`);
+  if (!isPlainObject(data) || !Array.isArray(data.entries) || data.entries.length !== 1 || !isPlainObject(data.entries[0])) return undefined;
+  return madeBlock(text, data.entries[0]);
+}
+
+function madeBlock(text: string, data: Record<string, unknown>): SidecarBlock {
+  const block: CheckedBlock = Object.freeze({ text, data, nesting: nestingOf(text), [CHECKED]: {} });
+  return block;
+}
+
+/** The data of a text that parses without error, warning or alias; undefined otherwise. */
+function cleanData(text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  if (doc.errors.length || doc.warnings.length || firstAlias(doc.contents) !== undefined) return undefined;
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The blocks of a file in the serializer's layout, or undefined when it is laid
+ * out otherwise or a block is not clean. Walks the text by offsets: only the
+ * blocks are cut out (as slices, copied only when new to the cache).
+ */
+function quickLayout(text: string): SidecarLayout | undefined {
+  const n = text.length;
+  if (!text.endsWith('\n')) return undefined;
+  const lineEnd = (at: number) => text.indexOf('\n', at); // found: the text ends with one
+  let at = 0;
+  while (at < n && sectionAt(text, at) === undefined) at = lineEnd(at) + 1;
+  if (at === 0) return undefined; // no header
+  // The header: its lines, then blank lines that are layout (see entry blocks below).
+  const firstLineEnd = lineEnd(0);
+  let headerEnd = at;
+  while (headerEnd - 1 > firstLineEnd && text.charCodeAt(headerEnd - 2) === 0x0a) headerEnd--;
+  let headerText = text.slice(0, headerEnd);
+  if (headerEnd < at && KEEP_CHOMP_HEADER.test(headerText)) headerText = text.slice(0, (headerEnd = at));
+  const header = headerBlock(headerText);
+  if (!header) return undefined;
+  // Whether the text is laid out exactly as the serializer joins its parts: one blank line
+  // after the header and after every entry but the last of the file, none elsewhere.
+  let asWritten = at - headerEnd === (at < n ? 1 : 0);
+  const sections: { name: SectionName; entries: SidecarBlock[] }[] = [];
+  while (at < n) {
+    const name = sectionAt(text, at);
+    if (name === undefined || sections.some((s) => s.name === name)) return undefined;
+    at = lineEnd(at) + 1;
+    if (at >= n || !text.startsWith('  - ', at)) return undefined;
+    const entries: SidecarBlock[] = [];
+    while (at < n && text.startsWith('  - ', at)) {
+      // An entry: its `  - ` line, then lines that are blank or indented by four.
+      const firstEnd = lineEnd(at);
+      let next = firstEnd + 1;
+      while (next < n && (text.charCodeAt(next) === 0x0a || text.startsWith('    ', next))) next = lineEnd(next) + 1;
+      // Blank lines at its end are layout (between entries) and left out, so that an entry
+      // has the same text wherever it stands; except after a keep-chomping block scalar,
+      // whose value they end.
+      let end = next - 1;
+      while (end > firstEnd && text.charCodeAt(end - 1) === 0x0a) end--;
+      let entryText = text.slice(at, end);
+      if (end < next - 1 && KEEP_CHOMP_HEADER.test(entryText)) entryText = text.slice(at, (end = next - 1));
+      const block = entryBlock(entryText);
+      if (!block) return undefined;
+      entries.push(block);
+      asWritten &&= next - 1 - end === (next < n ? 1 : 0);
+      at = next;
+    }
+    sections.push({ name, entries });
+  }
+  return { header, sections, asWritten };
+}
+
+/** The list whose `name:` line starts at `at`, if one does. */
+function sectionAt(text: string, at: number): SectionName | undefined {
+  for (const name of QUICK_SECTION_NAMES) {
+    if (text.startsWith(name, at) && text.startsWith(':\n', at + name.length)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * A copy of a slice of a larger text that does not keep that text alive (a
+ * cached block outlives the file it was read from): V8 flattens the joined
+ * string into a new one before slicing it.
+ */
+function ownCopy(slice: string): string {
+  return (' ' + slice).slice(1);
+}
+
+/** The layout a clean model was read from by {@link parseSidecar} or {@link parseBlocks}; undefined for other models. */
+export function layoutOfModel(sidecar: Sidecar): SidecarLayout | undefined {
+  return layouts.get(sidecar);
+}
+
+/**
+ * Reads a file assembled from blocks — `text` must be exactly the header's
+ * text, then per list a blank line, `name:`, and its entries' texts separated
+ * by blank lines, and a final line break — giving what {@link parseSidecar}
+ * gives for `text` when that is clean; undefined when it might not be (then
+ * parse `text`). Unchanged blocks cost nothing: they were parsed and checked
+ * when they were made.
+ */
+export function parseBlocks(layout: SidecarLayout, text: string, location: string, options: ParseOptions = {}, earlier?: EarlierModel): ParsedSidecar | undefined {
+  // The whole-file checks of parseSidecar, from the blocks: size, then flow nesting
+  // (no block has conflict markers, a BOM or a bare document marker).
+  if (text.length > MAX_SIDECAR_CHARS || !checksOf(layout.header)) return undefined;
+  let nesting = nestingAfter(0, layout.header.nesting);
+  if (nesting === undefined) return undefined;
+  const data: Record<string, unknown> = { ...layout.header.data };
+  for (const section of layout.sections) {
+    if (!QUICK_SECTIONS.has(section.name) || Object.prototype.hasOwnProperty.call(data, section.name) || section.entries.length === 0) return undefined;
+    const items: unknown[] = new Array(section.entries.length);
+    for (let i = 0; i < section.entries.length; i++) {
+      const block = section.entries[i];
+      if (!checksOf(block) || (nesting = nestingAfter(nesting, block.nesting)) === undefined) return undefined;
+      items[i] = block.data;
+    }
+    data[section.name] = items;
+  }
+  if (data.version !== SIDECAR_VERSION) return undefined;
   // Cached block data is shared between parses: it is only read from here on.
   if (Array.isArray(data.claims) && data.claims.some((c) => isPlainObject(c) && typeof c.verdict === 'boolean')) return undefined;
-  const validate = schemaValidator();
-  if (!validate(data)) return undefined;
+  // The schema holds for the file exactly when it holds for the header and for every entry.
+  if (!schemaHolds('header', layout.header)) return undefined;
+  for (const section of layout.sections) {
+    // Indexed loops: this runs over every entry of the file on each save.
+    for (let i = 0; i < section.entries.length; i++) if (!schemaHolds(section.name, section.entries[i])) return undefined;
+  }
   const scale = options.verdictScale ?? DEFAULT_VERDICT_SCALE;
-  const sidecar = buildModel(data, scale);
+  const sidecar = buildModel(data, scale, earlier && reuseFrom(earlier, layout));
   let clean = true;
-  checkConsistency(sidecar, data, () => undefined, () => { clean = false; }, scale);
+  const none: readonly SidecarBlock[] = [];
+  const blocksOf = (name: SectionName) => layout.sections.find((s) => s.name === name)?.entries ?? none;
+  const speakers = blocksOf('speakers');
+  const claims = blocksOf('claims');
+  const stances = blocksOf('stances');
+  const checkedAlone = (section: SectionName, i: number) =>
+    checksOf((section === 'claims' ? claims : section === 'speakers' ? speakers : stances)[i])!.alone === scale;
+  checkConsistency(sidecar, data, () => undefined, () => { clean = false; }, scale, checkedAlone);
   if (!clean) return undefined;
+  for (const section of layout.sections) for (let i = 0; i < section.entries.length; i++) checksOf(section.entries[i])!.alone = scale;
+  layouts.set(sidecar, layout);
   let full: ParsedSidecar | undefined;
   // Positions are wanted rarely (check reports on a clean file): parse the whole document then.
   const locate = (path: readonly (string | number)[]) => {
@@ -290,6 +482,77 @@ function quickParse(text: string, location: string, options: ParseOptions): Pars
     return full.locate?.(path) ?? { line: 1, column: 1 };
   };
   return { sidecar, diagnostics: [], writable: true, locate };
+}
+
+/**
+ * A model read earlier (by parseBlocks or parseSidecar, with the same verdict
+ * scale) whose entries a new read may share: `indexOf(list, index)` names the
+ * entry of `model` that stood on the same block as the new entry at `index`
+ * (or -1). A model entry is made from its block's data alone, so the same
+ * block gives an equal entry; each pairing is checked against the blocks the
+ * earlier model was read from. The store treats models as read-only (edits
+ * go to copies), so sharing entries between them is safe.
+ */
+export interface EarlierModel {
+  readonly model: Sidecar;
+  readonly indexOf: (section: SectionName, index: number) => number;
+}
+
+function reuseFrom(earlier: EarlierModel, layout: SidecarLayout): EntryReuse | undefined {
+  const before = layouts.get(earlier.model);
+  if (!before) return undefined;
+  const blocksBefore = new Map(before.sections.map((s) => [s.name, s.entries]));
+  const blocksNow = new Map(layout.sections.map((s) => [s.name, s.entries]));
+  return (section, index) => {
+    const j = earlier.indexOf(section, index);
+    const list = earlier.model[section];
+    if (j < 0 || j >= list.length || blocksBefore.get(section)?.[j] !== blocksNow.get(section)?.[index]) return undefined;
+    return list[j];
+  };
+}
+
+function quickParse(text: string, location: string, options: ParseOptions): ParsedSidecar | undefined {
+  const layout = quickLayout(text);
+  return layout && parseBlocks(layout, text, location, options);
+}
+
+function schemaHolds(part: SectionName | 'header', block: SidecarBlock): boolean {
+  const checks = checksOf(block)!;
+  if (checks.schema === part) return true;
+  if (!partValidator(part)(block.data)) return false;
+  checks.schema = part;
+  return true;
+}
+
+// Flow nesting, block by block. parseSidecar refuses a file where `[`/`{` nest
+// deeper than MAX_FLOW_DEPTH anywhere, counting through the whole text (a `]`
+// or `}` at depth 0 is ignored). Over one block, from a starting depth d, that
+// walk ends at max(d + sum, sum - lowest) and peaks at max(d + highest, rise),
+// where sum, lowest and highest are the final, lowest and highest running
+// totals of +1/-1 from 0, and rise the largest climb above an earlier low.
+
+interface Nesting { sum: number; lowest: number; highest: number; rise: number }
+
+function nestingOf(text: string): Nesting {
+  let sum = 0;
+  let lowest = 0;
+  let highest = 0;
+  let rise = 0;
+  const brackets = /[[\]{}]/g;
+  for (let m = brackets.exec(text); m; m = brackets.exec(text)) {
+    const c = m[0];
+    sum += c === '[' || c === '{' ? 1 : -1;
+    if (sum < lowest) lowest = sum;
+    if (sum > highest) highest = sum;
+    if (sum - lowest > rise) rise = sum - lowest;
+  }
+  return { sum, lowest, highest, rise };
+}
+
+/** The depth after a block entered at `depth`, or undefined when it nests too deeply. */
+function nestingAfter(depth: number, n: Nesting): number | undefined {
+  if (Math.max(depth + n.highest, n.rise) > MAX_FLOW_DEPTH) return undefined;
+  return Math.max(depth + n.sum, n.sum - n.lowest);
 }
 
 // ---------------------------------------------------------------------------
@@ -303,11 +566,12 @@ const MAX_FLOW_DEPTH = 256;
 /** Offset where `[`/`{` nesting first exceeds {@link MAX_FLOW_DEPTH} (brackets in quotes count too: harmless at this depth). */
 function excessiveFlowNesting(text: string): number | undefined {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_FLOW_DEPTH) return i;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  // The regular expression skips the text between brackets much faster than a loop over characters.
+  const brackets = /[[\]{}]/g;
+  for (let m = brackets.exec(text); m; m = brackets.exec(text)) {
+    if (m[0] === '[' || m[0] === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return m.index;
+    } else if (depth > 0) depth--;
   }
   return undefined;
 }
@@ -403,6 +667,29 @@ function schemaValidator(): ValidateFunction {
   return compiled;
 }
 
+const DEFINITION_OF: Record<SectionName, string> = { speakers: 'speaker', claims: 'claim', stances: 'stance' };
+const partValidators = new Map<SectionName | 'header', ValidateFunction>();
+let partsAjv: Ajv | undefined;
+/**
+ * Yes/no validators for the parts of a file: the header under the whole schema
+ * (it holds no lists), an entry under its list's item definition — the schema
+ * puts no condition on a list beyond its items.
+ */
+function partValidator(part: SectionName | 'header'): ValidateFunction {
+  let validate = partValidators.get(part);
+  if (!validate) {
+    if (!partsAjv) {
+      partsAjv = new Ajv({ strict: false });
+      partsAjv.addSchema(schemaJson);
+    }
+    const ref = part === 'header' ? schemaJson.$id : `${schemaJson.$id}#/definitions/${DEFINITION_OF[part]}`;
+    validate = partsAjv.getSchema(ref);
+    if (!validate) throw new Error(`no schema for ${ref}`);
+    partValidators.set(part, validate);
+  }
+  return validate;
+}
+
 function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
   return pointer.slice(1).split('/').map((s) => {
@@ -486,70 +773,109 @@ function int(value: unknown): number {
 function list(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.map((v) => (isPlainObject(v) ? v : {})) : [];
 }
-/** Copies only the optional string fields that are present. */
-function optional<K extends string>(source: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
-  for (const k of keys) {
-    const v = str(source[k]);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
-}
-
 /**
  * Builds the model leniently: every item of the file becomes an item of the
  * model (so nothing is dropped on a later write), with defaults for missing
  * optional fields. Schema errors are reported separately.
  */
-function buildModel(data: Record<string, unknown>, scale: VerdictScale): Sidecar {
-  const document = isPlainObject(data.document) ? data.document : {};
-  const speakers: Speaker[] = list(data.speakers).map((s) => ({
-    id: str(s.id) ?? '',
-    name: str(s.name) ?? '',
-    kind: oneOf(s.kind, SPEAKER_KINDS, 'person'),
-    ...optional(s, ['role'] as const),
-    aliases: strList(s.aliases),
-    ...optional(s, ['note'] as const),
-  }));
-  const claims: Claim[] = list(data.claims).map((c) => {
-    const a = isPlainObject(c.anchor) ? c.anchor : {};
-    const anchor: Anchor = { exact: str(a.exact) ?? '', prefix: str(a.prefix) ?? '', suffix: str(a.suffix) ?? '', start: int(a.start), end: int(a.end) };
-    const sources: SourceLink[] = list(c.sources).map((l) => ({ url: str(l.url) ?? '', ...optional(l, ['title'] as const) }));
-    return {
-      id: str(c.id) ?? '',
-      anchor,
-      speaker: c.speaker === null || c.speaker === undefined ? null : str(c.speaker) ?? null,
-      kind: oneOf(c.kind, CLAIM_KINDS, 'direct'),
-      status: oneOf(c.status, STATUSES, 'accepted'),
-      verdict: str(c.verdict) ?? scale.defaultVerdict,
-      ...optional(c, ['rationale', 'note'] as const),
-      sources,
-      tags: strList(c.tags),
-      ...optional(c, ['author', 'updated'] as const),
-    };
-  });
-  const stances: Stance[] = list(data.stances).map((s) => ({
-    speaker: str(s.speaker) ?? '',
-    target: str(s.target) ?? '',
-    polarity: oneOf(s.polarity, POLARITIES, 'neutral'),
-    claims: strList(s.claims),
-    ...optional(s, ['summary', 'author', 'updated'] as const),
-  }));
+function buildModel(data: Record<string, unknown>, scale: VerdictScale, reuse?: EntryReuse): Sidecar {
   return {
     version: SIDECAR_VERSION,
-    document: { name: str(document.name) ?? '', sha256: str(document.sha256) ?? '' },
-    speakers,
-    claims,
-    stances,
+    document: buildDocument(data),
+    speakers: list(data.speakers).map((s, i) => (reuse?.('speakers', i) as Speaker | undefined) ?? buildSpeaker(s)),
+    claims: list(data.claims).map((c, i) => (reuse?.('claims', i) as Claim | undefined) ?? buildClaim(c, scale)),
+    stances: list(data.stances).map((s, i) => (reuse?.('stances', i) as Stance | undefined) ?? buildStance(s)),
   };
 }
 
+function buildDocument(data: Record<string, unknown>): DocumentRef {
+  const document = isPlainObject(data.document) ? data.document : {};
+  return { name: str(document.name) ?? '', sha256: str(document.sha256) ?? '' };
+}
+
+/** A model with what a clean header block reads as, and no entries. */
+export function modelOfHeader(block: SidecarBlock): Sidecar {
+  return { version: SIDECAR_VERSION, document: buildDocument(block.data), speakers: [], claims: [], stances: [] };
+}
+
+/** What a clean entry block reads as: the entry parseSidecar puts in its model for it (made anew). */
+export function modelEntryOf(section: SectionName, block: SidecarBlock, scale: VerdictScale): Speaker | Claim | Stance {
+  const data = block.data as Record<string, unknown>;
+  return section === 'speakers' ? buildSpeaker(data) : section === 'claims' ? buildClaim(data, scale) : buildStance(data);
+}
+
+/** An entry of an earlier model that was built from the same block as the entry at `index` (see parseBlocks). */
+type EntryReuse = (section: SectionName, index: number) => Speaker | Claim | Stance | undefined;
+
+// Optional fields are set only when present, in the order the types list them.
+
+function buildSpeaker(s: Record<string, unknown>): Speaker {
+  const speaker = { id: str(s.id) ?? '', name: str(s.name) ?? '', kind: oneOf(s.kind, SPEAKER_KINDS, 'person') } as Speaker;
+  setOptional(speaker, 'role', s.role);
+  speaker.aliases = strList(s.aliases);
+  setOptional(speaker, 'note', s.note);
+  return speaker;
+}
+
+function buildClaim(c: Record<string, unknown>, scale: VerdictScale): Claim {
+  const a = isPlainObject(c.anchor) ? c.anchor : {};
+  const anchor: Anchor = { exact: str(a.exact) ?? '', prefix: str(a.prefix) ?? '', suffix: str(a.suffix) ?? '', start: int(a.start), end: int(a.end) };
+  const sources: SourceLink[] = list(c.sources).map((l) => {
+    const link: SourceLink = { url: str(l.url) ?? '' };
+    setOptional(link, 'title', l.title);
+    return link;
+  });
+  const claim = {
+    id: str(c.id) ?? '',
+    anchor,
+    speaker: c.speaker === null || c.speaker === undefined ? null : str(c.speaker) ?? null,
+    kind: oneOf(c.kind, CLAIM_KINDS, 'direct'),
+    status: oneOf(c.status, STATUSES, 'accepted'),
+    verdict: str(c.verdict) ?? scale.defaultVerdict,
+  } as Claim;
+  setOptional(claim, 'rationale', c.rationale);
+  setOptional(claim, 'note', c.note);
+  claim.sources = sources;
+  claim.tags = strList(c.tags);
+  setOptional(claim, 'author', c.author);
+  setOptional(claim, 'updated', c.updated);
+  return claim;
+}
+
+function buildStance(s: Record<string, unknown>): Stance {
+  const stance: Stance = { speaker: str(s.speaker) ?? '', target: str(s.target) ?? '', polarity: oneOf(s.polarity, POLARITIES, 'neutral'), claims: strList(s.claims) };
+  setOptional(stance, 'summary', s.summary);
+  setOptional(stance, 'author', s.author);
+  setOptional(stance, 'updated', s.updated);
+  return stance;
+}
+
+/** Sets an optional string field when the file has a value for it. */
+function setOptional<T extends object>(target: T, key: keyof T & string, value: unknown): void {
+  const text = str(value);
+  if (text !== undefined) (target as Record<string, unknown>)[key] = text;
+}
+
+/** `[...text].length` without making the array: a surrogate pair is one code point, a lone surrogate one too. */
+function codePointLength(text: string): number {
+  if (!/[\ud800-\udfff]/.test(text)) return text.length;
+  return text.length - (text.match(/[\ud800-\udbff][\udc00-\udfff]/g)?.length ?? 0);
+}
+
+/**
+ * The findings that need more than the YAML and the schema: duplicate ids,
+ * references to missing speakers or claims, verdicts off the scale, anchors
+ * whose offsets disagree with their text, merge-conflict blocks. Checks that
+ * look at one entry alone are skipped where `checkedAlone(list, index)` says
+ * that entry passed them before (parseBlocks remembers clean blocks).
+ */
 function checkConsistency(
   sidecar: Sidecar,
   data: Record<string, unknown>,
   at: (path: readonly (string | number)[], key?: boolean) => Node | undefined,
   reportAt: (node: Node | null | undefined, severity: Severity, code: string, message: string) => void,
   scale: VerdictScale,
+  checkedAlone: (section: SectionName, index: number) => boolean = () => false,
 ): void {
   const speakerIds = new Map<string, number>();
   sidecar.speakers.forEach((s, i) => {
@@ -570,6 +896,7 @@ function checkConsistency(
     if (c.speaker !== null && c.speaker !== '' && !speakerIds.has(c.speaker)) {
       reportAt(at(['claims', i, 'speaker']), 'error', 'unknown-speaker', `claim "${c.id}" names speaker "${c.speaker}", who is not listed under speakers: add the speaker or correct the id`);
     }
+    if (checkedAlone('claims', i)) return;
     const raw = isPlainObject(rawClaims[i]) ? rawClaims[i] : {};
     if (typeof raw.verdict === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(raw.verdict) && !findVerdict(scale, c.verdict)) {
       reportAt(at(['claims', i, 'verdict']), 'warning', 'unknown-verdict',
@@ -578,9 +905,9 @@ function checkConsistency(
     const a = c.anchor;
     if (a.exact && a.end < a.start) {
       reportAt(at(['claims', i, 'anchor', 'end']), 'error', 'schema', `claims[${i + 1}].anchor.end is before its start: fix the offsets or delete them and run claimlens check`);
-    } else if (a.exact && [...a.exact].length !== a.end - a.start) {
+    } else if (a.exact && codePointLength(a.exact) !== a.end - a.start) {
       reportAt(at(['claims', i, 'anchor']), 'warning', 'anchor-length',
-        `claims[${i + 1}].anchor spans ${a.end - a.start} characters but "exact" has ${[...a.exact].length}: the text is found by "exact"; re-anchor to update the offsets`);
+        `claims[${i + 1}].anchor spans ${a.end - a.start} characters but "exact" has ${codePointLength(a.exact)}: the text is found by "exact"; re-anchor to update the offsets`);
     }
   });
   // A `conflict` block is what `claimlens merge` leaves on an item both branches changed
@@ -589,7 +916,7 @@ function checkConsistency(
   for (const section of ['speakers', 'claims', 'stances'] as const) {
     const items = Array.isArray(data[section]) ? (data[section] as unknown[]) : [];
     items.forEach((item, i) => {
-      if (!isPlainObject(item) || !Object.prototype.hasOwnProperty.call(item, 'conflict')) return;
+      if (checkedAlone(section, i) || !isPlainObject(item) || !Object.prototype.hasOwnProperty.call(item, 'conflict')) return;
       const block = item.conflict;
       const fields = isPlainObject(block) ? Object.keys(block).join(', ') : 'unknown field';
       const name = typeof item.id === 'string' ? `"${item.id}"` : `${section}[${i + 1}]`;

@@ -23,6 +23,8 @@
  */
 import { Document, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, type ToStringOptions, YAMLMap, YAMLSeq, Pair } from 'yaml';
 import type { Claim, Sidecar, SourceLink, Speaker, Stance } from './model';
+import { TwoGenerationCache } from './cache';
+import { copyData, utf8Length } from './data';
 import { parseSidecar } from './parse';
 
 export const TO_STRING_OPTIONS: ToStringOptions = {
@@ -45,7 +47,7 @@ type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain
 export type PlainMap = { [key: string]: Plain };
 
 /** How one part of the file is matched and ordered when updating an existing document. */
-type Shape =
+export type Shape =
   | { type: 'scalar'; forceQuoted?: boolean }
   | { type: 'scalars' }
   | { type: 'map'; order: string[]; fields: Record<string, Shape>; defaults?: Record<string, Plain> }
@@ -144,16 +146,217 @@ export function layoutOf(yamlText: string): Pick<ToStringOptions, 'indent' | 'in
 
 /** The sidecar as the plain object the file shows: fixed key order, canonical entry order, empties left out. */
 export function toPlain(sidecar: Sidecar): PlainMap {
-  const speakers = [...sidecar.speakers].sort((a, b) => compare(a.id, b.id)).map(speakerPlain);
-  const claims = [...sidecar.claims].sort(compareClaims).map(claimPlain);
-  const stances = [...sidecar.stances].sort((a, b) => compare(a.speaker, b.speaker) || compare(a.target, b.target)).map(stancePlain);
+  const speakers = sortedEntries('speakers', sidecar.speakers).map(speakerPlain);
+  const claims = sortedEntries('claims', sidecar.claims).map(claimPlain);
+  const stances = sortedEntries('stances', sidecar.stances).map(stancePlain);
   return ordered(ROOT_ORDER, {
-    version: sidecar.version,
-    document: ordered(DOCUMENT_ORDER, { name: sidecar.document.name, sha256: sidecar.document.sha256 || undefined }),
+    ...headerPlainParts(sidecar),
     speakers: speakers.length ? speakers : undefined,
     claims: claims.length ? claims : undefined,
     stances: stances.length ? stances : undefined,
   });
+}
+
+export type SectionName = (typeof SECTIONS)[number];
+/** An entry of one of the three lists. */
+export type SidecarEntry = Speaker | Claim | Stance;
+
+/** A copy of one list in file order (see the module comment). */
+export function sortedEntries<E extends SidecarEntry>(section: SectionName, entries: readonly E[]): E[] {
+  return [...entries].sort(entryOrder(section));
+}
+
+/** The comparison {@link toPlain} sorts a list by. */
+export function entryOrder(section: SectionName): (a: SidecarEntry, b: SidecarEntry) => number {
+  return (section === 'speakers' ? compareSpeakers : section === 'claims' ? compareClaims : compareStances) as (a: SidecarEntry, b: SidecarEntry) => number;
+}
+
+function compareSpeakers(a: Speaker, b: Speaker): number {
+  return compare(a.id, b.id);
+}
+function compareStances(a: Stance, b: Stance): number {
+  return compare(a.speaker, b.speaker) || compare(a.target, b.target);
+}
+
+/** One entry as {@link toPlain} writes it. */
+export function entryPlain(section: SectionName, entry: SidecarEntry): PlainMap {
+  return section === 'speakers' ? speakerPlain(entry as Speaker) : section === 'claims' ? claimPlain(entry as Claim) : stancePlain(entry as Stance);
+}
+
+/** The file's header (version and document) as {@link toPlain} writes it; undefined when it is not the usual two keys. */
+export function headerPlain(sidecar: Sidecar): PlainMap | undefined {
+  const header = ordered(ROOT_ORDER, headerPlainParts(sidecar));
+  const keys = Object.keys(header);
+  return keys.length === 2 && keys[0] === 'version' && keys[1] === 'document' ? header : undefined;
+}
+
+function headerPlainParts(sidecar: Sidecar): Record<string, Plain | undefined> {
+  return {
+    version: sidecar.version,
+    document: ordered(DOCUMENT_ORDER, { name: sidecar.document.name, sha256: sidecar.document.sha256 || undefined }),
+  };
+}
+
+/** What identifies an entry of a list across versions of the file (the key updates match entries by). */
+export function entryIdentity(section: SectionName, plain: PlainMap): string {
+  const shape = ROOT_SHAPE.fields[section];
+  return shape.type === 'list' ? shape.identity(plain) : '';
+}
+
+/**
+ * Whether two plain values of one part of the file (`part` 'header' or a
+ * list's name) are written the same: what {@link createNode} reads of them is
+ * equal (keys it does not read do not matter). A save runs this on every entry
+ * of the file, so each part has its own comparison written out field by field;
+ * {@link shapeEqual} is the general definition they follow (the tests hold
+ * them to it).
+ */
+export function renderedSame(part: SectionName | 'header', a: PlainMap, b: PlainMap): boolean {
+  switch (part) {
+    case 'claims': return sameClaim(a, b);
+    case 'speakers': return sameSpeaker(a, b);
+    case 'stances': return sameStance(a, b);
+    default: return sameHeader(a, b);
+  }
+}
+
+type Fields = { [key: string]: Plain | undefined };
+
+function sameClaim(a: Fields, b: Fields): boolean {
+  return a === b || (a.id === b.id && a.verdict === b.verdict && a.status === b.status && a.kind === b.kind && a.speaker === b.speaker &&
+    a.updated === b.updated && a.author === b.author && a.rationale === b.rationale && a.note === b.note &&
+    sameAnchor(a.anchor, b.anchor) && sameList(a.sources, b.sources, sameSource) && sameScalars(a.tags, b.tags));
+}
+
+function sameAnchor(a: Plain | undefined, b: Plain | undefined): boolean {
+  if (a === b) return true;
+  if (!isPlainMap(a) || !isPlainMap(b)) return false;
+  return a.exact === b.exact && a.start === b.start && a.end === b.end && a.prefix === b.prefix && a.suffix === b.suffix;
+}
+
+function sameSource(a: Plain | undefined, b: Plain | undefined): boolean {
+  if (a === b) return true;
+  if (!isPlainMap(a) || !isPlainMap(b)) return false;
+  return a.url === b.url && a.title === b.title;
+}
+
+function sameSpeaker(a: Fields, b: Fields): boolean {
+  return a === b || (a.id === b.id && a.name === b.name && a.kind === b.kind && a.role === b.role && a.note === b.note && sameScalars(a.aliases, b.aliases));
+}
+
+function sameStance(a: Fields, b: Fields): boolean {
+  return a === b || (a.speaker === b.speaker && a.target === b.target && a.polarity === b.polarity && a.summary === b.summary &&
+    a.author === b.author && a.updated === b.updated && sameScalars(a.claims, b.claims));
+}
+
+function sameHeader(a: Fields, b: Fields): boolean {
+  if (a.version !== b.version) return false;
+  const da = a.document;
+  const db = b.document;
+  if (da !== db && (!isPlainMap(da) || !isPlainMap(db) || da.name !== db.name || da.sha256 !== db.sha256)) return false;
+  // The header's rendering reads the lists too: a header plain has none.
+  for (const section of SECTIONS) if (a[section] !== undefined || b[section] !== undefined) return false;
+  return true;
+}
+
+function sameScalars(a: Plain | undefined, b: Plain | undefined): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameList(a: Plain | undefined, b: Plain | undefined, same: (x: Plain | undefined, y: Plain | undefined) => boolean): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * Whether a model entry is written as `plain` is: renderedSame(section,
+ * plain, entryPlain(section, entry)) without making the entry's plain form
+ * (a save asks this of every entry of the file). Mirrors speakerPlain,
+ * claimPlain and stancePlain field by field; the tests hold it to them.
+ */
+export function entryMatches(section: SectionName, entry: SidecarEntry, plain: PlainMap): boolean {
+  return entryMatcher(section)(entry, plain);
+}
+
+/** {@link entryMatches} for one list (to pick once for a loop over its entries). */
+export function entryMatcher(section: SectionName): (entry: SidecarEntry, plain: PlainMap) => boolean {
+  return (section === 'claims' ? claimMatches : section === 'speakers' ? speakerMatches : stanceMatches) as (entry: SidecarEntry, plain: PlainMap) => boolean;
+}
+
+/** The identity {@link entryIdentity} gives the entry's plain form. */
+export function modelIdentity(section: SectionName, entry: SidecarEntry): string {
+  return section === 'stances' ? `${(entry as Stance).speaker}\u0000${(entry as Stance).target}` : String((entry as Claim | Speaker).id);
+}
+
+function claimMatches(c: Claim, p: Fields): boolean {
+  const a = c.anchor;
+  if (typeof a !== 'object' || a === null || !Array.isArray(c.sources)) return false; // claimPlain's own business
+  const pa = p.anchor;
+  if (!isPlainMap(pa) || pa.exact !== a.exact || pa.start !== a.start || pa.end !== a.end || pa.prefix !== nonEmpty(a.prefix) || pa.suffix !== nonEmpty(a.suffix)) return false;
+  if (p.id !== c.id || p.verdict !== c.verdict || p.status !== c.status || p.kind !== c.kind || p.speaker !== (c.speaker ?? undefined) ||
+    p.updated !== nonEmpty(c.updated) || p.author !== nonEmpty(c.author) || p.rationale !== nonEmpty(c.rationale) || p.note !== nonEmpty(c.note)) return false;
+  if (!scalarsMatch(p.tags, c.tags)) return false;
+  const sources = p.sources;
+  if (c.sources.length === 0) return sources === undefined;
+  if (!Array.isArray(sources) || sources.length !== c.sources.length) return false;
+  for (let i = 0; i < sources.length; i++) {
+    const ps = sources[i];
+    const s = c.sources[i];
+    if (typeof s !== 'object' || s === null || !isPlainMap(ps) || ps.url !== s.url || ps.title !== nonEmpty(s.title)) return false;
+  }
+  return true;
+}
+
+function speakerMatches(s: Speaker, p: Fields): boolean {
+  return p.id === s.id && p.name === s.name && p.kind === s.kind && p.role === nonEmpty(s.role) && p.note === nonEmpty(s.note) && scalarsMatch(p.aliases, s.aliases);
+}
+
+function stanceMatches(s: Stance, p: Fields): boolean {
+  return p.speaker === s.speaker && p.target === s.target && p.polarity === s.polarity && p.summary === nonEmpty(s.summary) &&
+    p.author === nonEmpty(s.author) && p.updated === nonEmpty(s.updated) && scalarsMatch(p.claims, s.claims);
+}
+
+/** A plain list against the model's list as nonEmptyList gives it (an empty or missing list is left out). */
+function scalarsMatch(plain: Plain | undefined, list: readonly unknown[] | undefined): boolean {
+  return sameScalars(plain, nonEmptyList(list as Plain[] | undefined));
+}
+
+/**
+ * Whether two values are written the same in a part of the given shape: the
+ * general form of {@link renderedSame}. Scalars must be identical; a scalar
+ * field holding an object is the same only as itself.
+ */
+export function shapeEqual(shape: Shape, a: Plain | undefined, b: Plain | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  switch (shape.type) {
+    case 'map': {
+      if (!isPlainMap(a) || !isPlainMap(b)) return false;
+      for (const key of shape.order) if (!shapeEqual(shape.fields[key] ?? text, a[key], b[key])) return false;
+      return true;
+    }
+    case 'list':
+    case 'scalars': {
+      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) {
+        if (shape.type === 'list' ? !shapeEqual(shape.item, a[i], b[i]) : a[i] !== b[i]) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The shape {@link shapeEqual} compares a part in (for tests). */
+export function partShape(part: SectionName | 'header'): Shape {
+  const shape = part === 'header' ? ROOT_SHAPE : ROOT_SHAPE.fields[part];
+  return shape.type === 'list' ? shape.item : shape;
 }
 
 /** Claims in file order: by anchor position, then id. */
@@ -178,35 +381,66 @@ function ordered(order: string[], values: Record<string, Plain | undefined>): Pl
   return out;
 }
 
+// The three below build what `ordered(…_ORDER, {…})` would, without the intermediate
+// object: a save compares every entry of the file in this form.
+
+/** Sets `key` when `value` is not undefined (keys are set in the order of the calls). */
+function put(out: PlainMap, key: string, value: Plain | undefined): void {
+  if (value !== undefined) out[key] = value;
+}
+
 function speakerPlain(s: Speaker): PlainMap {
-  return ordered(SPEAKER_ORDER, {
-    id: s.id, name: s.name, kind: s.kind, role: nonEmpty(s.role), aliases: nonEmptyList(s.aliases), note: nonEmpty(s.note),
-  });
+  const out: PlainMap = {};
+  put(out, 'id', s.id);
+  put(out, 'name', s.name);
+  put(out, 'kind', s.kind);
+  put(out, 'role', nonEmpty(s.role));
+  put(out, 'aliases', nonEmptyList(s.aliases));
+  put(out, 'note', nonEmpty(s.note));
+  return out;
 }
 
 function claimPlain(c: Claim): PlainMap {
   const a = c.anchor;
-  return ordered(CLAIM_ORDER, {
-    id: c.id,
-    speaker: c.speaker ?? undefined,
-    kind: c.kind,
-    status: c.status,
-    verdict: c.verdict,
-    anchor: ordered(ANCHOR_ORDER, { exact: a.exact, start: a.start, end: a.end, prefix: nonEmpty(a.prefix), suffix: nonEmpty(a.suffix) }),
-    rationale: nonEmpty(c.rationale),
-    note: nonEmpty(c.note),
-    sources: nonEmptyList(c.sources.map((s: SourceLink) => ordered(SOURCE_ORDER, { url: s.url, title: nonEmpty(s.title) }))),
-    tags: nonEmptyList(c.tags),
-    author: nonEmpty(c.author),
-    updated: nonEmpty(c.updated),
-  });
+  const anchor: PlainMap = {};
+  put(anchor, 'exact', a.exact);
+  put(anchor, 'start', a.start);
+  put(anchor, 'end', a.end);
+  put(anchor, 'prefix', nonEmpty(a.prefix));
+  put(anchor, 'suffix', nonEmpty(a.suffix));
+  const out: PlainMap = {};
+  put(out, 'id', c.id);
+  put(out, 'speaker', c.speaker ?? undefined);
+  put(out, 'kind', c.kind);
+  put(out, 'status', c.status);
+  put(out, 'verdict', c.verdict);
+  out.anchor = anchor;
+  put(out, 'rationale', nonEmpty(c.rationale));
+  put(out, 'note', nonEmpty(c.note));
+  put(out, 'sources', c.sources.length ? c.sources.map(sourcePlain) : undefined);
+  put(out, 'tags', nonEmptyList(c.tags));
+  put(out, 'author', nonEmpty(c.author));
+  put(out, 'updated', nonEmpty(c.updated));
+  return out;
+}
+
+function sourcePlain(s: SourceLink): PlainMap {
+  const out: PlainMap = {};
+  put(out, 'url', s.url);
+  put(out, 'title', nonEmpty(s.title));
+  return out;
 }
 
 function stancePlain(s: Stance): PlainMap {
-  return ordered(STANCE_ORDER, {
-    speaker: s.speaker, target: s.target, polarity: s.polarity, claims: nonEmptyList(s.claims),
-    summary: nonEmpty(s.summary), author: nonEmpty(s.author), updated: nonEmpty(s.updated),
-  });
+  const out: PlainMap = {};
+  put(out, 'speaker', s.speaker);
+  put(out, 'target', s.target);
+  put(out, 'polarity', s.polarity);
+  put(out, 'claims', nonEmptyList(s.claims));
+  put(out, 'summary', nonEmpty(s.summary));
+  put(out, 'author', nonEmpty(s.author));
+  put(out, 'updated', nonEmpty(s.updated));
+  return out;
 }
 
 // --- building and updating YAML nodes ----------------------------------------
@@ -232,27 +466,58 @@ const SECTIONS = ['speakers', 'claims', 'stances'] as const;
 /** A block scalar header with the keep indicator (`|+`, `>2+`…). */
 const KEEP_CHOMP_HEADER = /[|>]\d?\+\d?$/m;
 const MAX_CACHED_ENTRIES = 40_000;
-interface Rendered { text: string; mayKeepChomp: boolean }
-/** Two generations: entries used since the last rotation survive it; the rest are dropped. */
-let renderedNow = new Map<string, Rendered>();
-let renderedBefore = new Map<string, Rendered>();
 
-function cachedRender(key: string, render: () => string): Rendered {
-  let rendered = renderedNow.get(key);
-  if (rendered !== undefined) return rendered;
-  rendered = renderedBefore.get(key);
+/** One part of the canonical text: the header (`part` 'header') or an entry of a list. */
+export interface Rendered {
+  readonly part: SectionName | 'header';
+  /** What was rendered (never modified). */
+  readonly plain: PlainMap;
+  /** The header with its final line break; an entry from `  - ` to its last line, without one. */
+  readonly text: string;
+  /** May end in a keep-chomping block scalar, which swallows the blank line after it: only the whole-document path is exact then. */
+  readonly mayKeepChomp: boolean;
+  /**
+   * The length of `text` in UTF-8. A file can be written as its parts' bytes joined: every
+   * part (and every separator) starts with ASCII, so no surrogate pair is split between two
+   * parts, and the encoding of the joined text is the parts' encodings joined.
+   */
+  readonly byteLength: number;
+}
+
+/** Renderings by the JSON of what was rendered. */
+const renderings = new TwoGenerationCache<string, Rendered>(MAX_CACHED_ENTRIES);
+/** The same renderings by their text: a text found here is what this serializer writes for `plain`. */
+const renderingsByText = new TwoGenerationCache<string, Rendered>(MAX_CACHED_ENTRIES);
+
+function cachedRender(part: Rendered['part'], plain: PlainMap, render: () => string): Rendered {
+  const key = `${part === 'header' ? 'h' : part}\u0000${JSON.stringify(plain)}`;
+  let rendered = renderings.get(key);
   if (rendered === undefined) {
     const text = render();
     // A block scalar header with the keep indicator (`|+`, `>2+`…); plain text that merely
     // looks like one only costs the slower path.
-    rendered = { text, mayKeepChomp: KEEP_CHOMP_HEADER.test(text) };
+    rendered = Object.freeze({ part, plain: copyData(plain), text, mayKeepChomp: KEEP_CHOMP_HEADER.test(text), byteLength: utf8Length(text) });
+    renderings.set(key, rendered);
   }
-  if (renderedNow.size >= MAX_CACHED_ENTRIES) {
-    renderedBefore = renderedNow;
-    renderedNow = new Map();
-  }
-  renderedNow.set(key, rendered);
+  if (renderingsByText.get(rendered.text) === undefined) renderingsByText.set(rendered.text, rendered);
   return rendered;
+}
+
+/** The canonical text of a header (see {@link headerPlain}). */
+export function renderedHeader(header: PlainMap): Rendered {
+  return cachedRender('header', header, () => freshText(header));
+}
+
+/** The canonical text of one entry of a list, as it stands in the file. */
+export function renderedEntry(section: SectionName, item: PlainMap): Rendered {
+  const shape = ROOT_SHAPE.fields[section];
+  if (shape.type !== 'list') throw new Error(`not a list: ${section}`);
+  return cachedRender(section, item, () => renderEntry(section, item, shape));
+}
+
+/** The rendering whose text this is, when this serializer wrote it lately (the text then is exactly what it writes for `plain`). */
+export function renderingOfText(text: string): Rendered | undefined {
+  return renderingsByText.get(text);
 }
 
 /** The text {@link freshText} gives, built from cached per-entry renderings. */
@@ -262,26 +527,37 @@ export function canonicalText(plain: PlainMap): string {
   // The layout below assumes the header (version, document) comes first and has two keys.
   if (headerKeys.length !== 2 || keys[0] !== headerKeys[0] || keys[1] !== headerKeys[1]) return freshText(plain);
   const header: PlainMap = { [headerKeys[0]]: plain[headerKeys[0]], [headerKeys[1]]: plain[headerKeys[1]] };
-  const renderedHeader = cachedRender(`h${JSON.stringify(header)}`, () => freshText(header));
-  if (renderedHeader.mayKeepChomp) return freshText(plain);
-  const parts = [renderedHeader.text];
+  const rendered = renderedHeader(header);
+  if (rendered.mayKeepChomp) return freshText(plain);
+  let text = rendered.text;
   for (const section of keys.slice(2)) {
     const items = plain[section];
     const shape = ROOT_SHAPE.fields[section];
-    if (!Array.isArray(items) || shape.type !== 'list') return freshText(plain);
+    if (!Array.isArray(items) || shape.type !== 'list' || !(SECTIONS as readonly string[]).includes(section)) return freshText(plain);
     const texts: string[] = [];
     for (const item of items) {
       if (!isPlainMap(item)) return freshText(plain);
-      const rendered = cachedRender(`${section}\u0000${JSON.stringify(item)}`, () => renderEntry(section, item, shape));
-      if (rendered.mayKeepChomp) return freshText(plain);
-      texts.push(rendered.text);
+      const entry = renderedEntry(section as SectionName, item);
+      if (entry.mayKeepChomp) return freshText(plain);
+      texts.push(entry.text);
     }
-    parts.push(`\n${section}:\n${texts.join(shape.spaced ? '\n\n' : '\n')}\n`);
+    text += sectionText(section, texts);
   }
-  const text = parts.join('');
   // finish() turns any CR of the whole text into LF, which could join across entries: never
   // expected (CRs are written as escapes), but then only the whole-document path is exact.
   return text.includes('\r') ? freshText(plain) : text;
+}
+
+/**
+ * One list as the canonical text has it after the header: a blank line, the
+ * list's name, its entries separated by blank lines, a final line break.
+ * Built by concatenation: V8 joins the pieces lazily, once, where
+ * `Array.join` copies them at once, much slower for thousands of entries.
+ */
+export function sectionText(section: string, texts: readonly string[]): string {
+  let text = `\n${section}:\n`;
+  for (let i = 0; i < texts.length; i++) text += i === 0 ? texts[i] : `\n\n${texts[i]}`;
+  return text + '\n';
 }
 
 /** One entry as yaml writes it as the first item of its list: `  - id: …` up to its last line, no final line break. */

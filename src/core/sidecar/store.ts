@@ -6,11 +6,17 @@
  *   `get` returns the cached state, with anchor resolutions against a given
  *   document text computed on demand and cached per text.
  * - `update` applies a change to a draft and writes it back atomically
- *   (temporary file, then rename). Just before writing it compares the file
- *   on disk with what was read; if someone else changed it (another window,
- *   `git checkout`, a hand edit) the change is re-applied to the new content —
- *   a merge — or refused when the new content has errors. A file with errors
- *   is never rewritten; a failed write leaves the previous file intact.
+ *   (temporary file, then rename). Right before the rename it compares the
+ *   file on disk, byte for byte, with what was read or last written; if
+ *   someone else changed it (another window, `git checkout`, a hand edit) the
+ *   change is re-applied to the new content — a merge — or refused when the
+ *   new content has errors. A file with errors is never rewritten; a failed
+ *   write leaves the previous file intact.
+ * - A file that is exactly the serializer's own text (see snapshot.ts) is
+ *   saved entry by entry: only the entries the change touched are rendered
+ *   and parsed, the rest of the file is copied, and the result is exactly
+ *   what serializing and checking the whole file would give. Any other file
+ *   (comments, hand layout, unknown keys) goes through the whole-file path.
  * - `reload` re-reads after a file-watcher event; `onDidChange` tells
  *   listeners (the editor) after every load, update and reload.
  *
@@ -23,8 +29,10 @@ import { baseName, type FileStat, type FileSystem, sidecarLocationFor } from '..
 import { decodeText, encodeText, OffsetMap, sha256Hex, UndecodableTextError } from '../text';
 import { emptySidecar, type EditStamp } from './edits';
 import type { Sidecar } from './model';
-import { MAX_SIDECAR_CHARS, type ParsedSidecar, parseSidecar } from './parse';
+import { layoutOfModel, MAX_SIDECAR_CHARS, type ParsedSidecar, parseBlocks, parseSidecar } from './parse';
 import { serializeSidecar } from './serialize';
+import { copyData, sameBytes } from './data';
+import { type CanonicalSnapshot, canonicalSnapshot, renderChange, snapshotAfterWrite } from './snapshot';
 import { DEFAULT_VERDICT_SCALE, type VerdictScale } from './verdicts';
 
 export * from './edits';
@@ -78,8 +86,32 @@ const LOCK_WAIT_MS = 5_000;
 /** A save lock older than this was left by a writer that crashed. */
 const LOCK_STALE_MS = 30_000;
 
+/**
+ * What the store knows about a state beyond what it shows: the exact bytes it
+ * was read from or written as (a later read of the same bytes is the same
+ * state, with nothing to decode or parse), and whether its text is the
+ * serializer's canonical text (then a change is rendered and checked entry by
+ * entry: see snapshot.ts). `snapshot` is undefined until looked for, null
+ * when the text is not canonical or that cannot be shown cheaply.
+ */
+interface Backing {
+  bytes?: Uint8Array;
+  snapshot?: CanonicalSnapshot | null;
+}
+
+/** Which way saves went, for tests: the fast path must be taken only when it is safe. */
+export interface SaveCounts {
+  /** Saves rendered against a snapshot of the file (only the changed entries rendered and checked). */
+  entryWise: number;
+  /** Saves through serializeSidecar and parseSidecar on the whole text. */
+  whole: number;
+}
+
 export class AnnotationStore {
   private readonly cache = new Map<string, SidecarState>();
+  private readonly backing = new WeakMap<SidecarState, Backing>();
+  /** Which way saves went (see {@link SaveCounts}). */
+  readonly saveCounts: SaveCounts = { entryWise: 0, whole: 0 };
   private readonly resolutionCache = new Map<string, { text: string; resolutions: Map<string, AnchorResolution>; yamlText?: string }>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<(documentLocation: string) => void>();
@@ -115,9 +147,14 @@ export class AnnotationStore {
     return this.reload(documentLocation);
   }
 
-  /** Re-reads the sidecar from disk (file-watcher events), replacing the cache. */
+  /**
+   * Re-reads the sidecar from disk (file-watcher events), replacing the cache.
+   * A file whose bytes are the ones the cached state was read from or written
+   * as (the watcher reporting the store's own save) gives that state back
+   * without decoding or parsing it again.
+   */
   async reload(documentLocation: string): Promise<SidecarState> {
-    const state = await this.read(documentLocation);
+    const state = await this.read(documentLocation, this.cache.get(documentLocation));
     this.cache.set(documentLocation, state);
     this.emit(documentLocation);
     return state;
@@ -182,9 +219,11 @@ export class AnnotationStore {
   }
 
   /**
-   * Reads the sidecar from disk. With `known` (a state read before), text
-   * identical to what `known` was read from is not parsed again: the store
-   * re-reads the file several times per save to notice changes by others.
+   * Reads the sidecar from disk. With `known` (a state read or written before),
+   * a file with the very bytes of `known`, or with its text, is `known` again
+   * (with the file's time): the store reads the file before and during every
+   * save to notice changes by others, and comparing bytes costs far less than
+   * decoding and parsing them.
    */
   private async read(documentLocation: string, known?: SidecarState): Promise<SidecarState> {
     const sidecarLocation = sidecarLocationFor(documentLocation);
@@ -206,6 +245,9 @@ export class AnnotationStore {
       if (isNotFound(error)) return { ...base, exists: false, diagnostics: [], writable: true };
       throw new AnnotationStoreError(`cannot read ${name}: ${reason(error)}; check that the file is readable`, 'read-failed');
     }
+    const same = known?.exists && known.sidecarLocation === sidecarLocation ? known : undefined;
+    const knownBytes = same && this.backing.get(same)?.bytes;
+    if (same && knownBytes && sameBytes(knownBytes, bytes)) return this.restamped(same, stat.mtime, bytes);
     let yamlText: string;
     try {
       yamlText = decodeText(bytes).text;
@@ -216,26 +258,55 @@ export class AnnotationStore {
         diagnostics: [{ location: sidecarLocation, line: 1, column: 1, severity: 'error', code: 'encoding', message: `the file ${what}: a sidecar is UTF-8 text; restore it from Git or fix it by hand` }],
       };
     }
-    if (known?.exists && known.yamlText === yamlText && known.sidecarLocation === sidecarLocation) {
-      return { ...known, mtime: stat.mtime, size: bytes.byteLength };
-    }
-    const parsed: ParsedSidecar = parseSidecar(yamlText, sidecarLocation, { verdictScale: this.options.verdictScale ?? DEFAULT_VERDICT_SCALE });
-    return {
+    // The same text in other bytes (a byte-order mark added) reads the same.
+    if (same && same.yamlText === yamlText) return this.restamped(same, stat.mtime, bytes);
+    const parsed: ParsedSidecar = parseSidecar(yamlText, sidecarLocation, { verdictScale: this.verdictScale() });
+    const state: SidecarState = {
       ...base, exists: true, mtime: stat.mtime, size: bytes.byteLength, yamlText,
       ...(parsed.sidecar ? { sidecar: parsed.sidecar } : {}),
       diagnostics: parsed.diagnostics, writable: parsed.writable,
     };
+    this.backing.set(state, { bytes });
+    return state;
+  }
+
+  /** `state` as found again on disk in `bytes` (equal in content), with the file's time. */
+  private restamped(state: SidecarState, mtime: number, bytes: Uint8Array): SidecarState {
+    const again: SidecarState = { ...state, mtime, size: bytes.byteLength };
+    this.backing.set(again, { ...this.backing.get(state), bytes });
+    return again;
+  }
+
+  private verdictScale(): VerdictScale {
+    return this.options.verdictScale ?? DEFAULT_VERDICT_SCALE;
+  }
+
+  /** The canonical snapshot of a clean state's text, looked for once per state. */
+  private snapshotOf(state: SidecarState): CanonicalSnapshot | undefined {
+    let backing = this.backing.get(state);
+    if (!backing) this.backing.set(state, (backing = {}));
+    if (backing.snapshot === undefined) {
+      // A clean file read entry-wise keeps its blocks with its model.
+      const layout = state.exists && state.sidecar && state.writable && state.diagnostics.length === 0 ? layoutOfModel(state.sidecar) : undefined;
+      backing.snapshot = (layout && backing.bytes && state.yamlText !== undefined && canonicalSnapshot(layout, state.yamlText, backing.bytes, this.verdictScale())) || null;
+    }
+    return backing.snapshot ?? undefined;
   }
 
   private async updateNow(documentLocation: string, mutate: (draft: Sidecar) => void, options: UpdateOptions): Promise<SidecarState> {
     const sidecarLocation = sidecarLocationFor(documentLocation);
     const name = baseName(sidecarLocation);
-    const documentSha = options.documentText === undefined ? undefined : await sha256Hex(options.documentText);
+    const documentSha = options.documentText === undefined ? undefined : await documentHash(options.documentText);
     let known = this.cache.get(documentLocation) ?? (await this.read(documentLocation));
 
     for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
-      // What is on disk now may differ from what the change was made against.
-      const onDisk = await this.read(documentLocation, known);
+      // What is on disk now may differ from what the change was made against. A file with the size
+      // and time of the state read or written last is taken as unchanged for now: another save
+      // within one tick of the file system's clock can leave the same time, so the exact look (the
+      // bytes) comes right before the rename, and a change found there is merged all the same.
+      const stamp = known.exists ? await this.fs.stat(sidecarLocation).catch(() => undefined) : undefined;
+      const sameStamp = stamp !== undefined && stamp.mtime === known.mtime && stamp.size === known.size && this.backing.get(known)?.bytes !== undefined;
+      const onDisk = sameStamp ? known : await this.read(documentLocation, known);
       const changedOnDisk = onDisk.exists !== known.exists || onDisk.yamlText !== known.yamlText;
       if (changedOnDisk) {
         known = onDisk;
@@ -250,52 +321,74 @@ export class AnnotationStore {
           changedOnDisk ? 'conflict' : 'unwritable');
       }
 
-      const draft: Sidecar = known.sidecar ? structuredClone(known.sidecar) : emptySidecar(baseName(documentLocation), documentSha ?? '');
+      const draft: Sidecar = known.sidecar ? copyData(known.sidecar) : emptySidecar(baseName(documentLocation), documentSha ?? '');
       mutate(draft); // errors (e.g. SidecarEditError) reach the caller; nothing is written
       if (documentSha !== undefined) draft.document.sha256 = documentSha;
       if (!draft.document.name) draft.document.name = baseName(documentLocation);
 
+      const scale = { verdictScale: this.verdictScale() };
       let next: string;
+      let check: ParsedSidecar;
+      let snapshot: CanonicalSnapshot | undefined;
+      // A file that is the serializer's canonical text: render and check only the entries that changed.
+      const previous = known.exists ? this.snapshotOf(known) : undefined;
+      let change: ReturnType<typeof renderChange>;
       try {
-        next = serializeSidecar(draft, known.yamlText);
+        change = previous && renderChange(draft, previous);
       } catch (error) {
+        // A draft the serializer cannot write (a field of the wrong kind set by a command).
         throw new AnnotationStoreError(`${name}: ${reason(error)}`, 'unwritable');
       }
-      if (known.exists && next === known.yamlText) return known;
-
-      // Never write what cannot be read back cleanly.
-      const check = parseSidecar(next, sidecarLocation, { verdictScale: this.options.verdictScale ?? DEFAULT_VERDICT_SCALE });
+      if (change === 'unchanged') return known;
+      if (change) {
+        next = change.text;
+        if (next.length === known.yamlText?.length && next === known.yamlText) return known;
+        // Never write what cannot be read back cleanly: the new blocks are parsed and checked with the
+        // old ones (or, when a block is not clean on its own, the whole text is parsed).
+        // Entries kept from the old file are shared with the old model (the snapshot was made from its blocks).
+        const earlier = known.sidecar && layoutOfModel(known.sidecar) ? { model: known.sidecar, indexOf: change.keptFrom } : undefined;
+        const fast = change.layout && parseBlocks(change.layout, next, sidecarLocation, scale, earlier);
+        check = fast ?? parseSidecar(next, sidecarLocation, scale);
+        snapshot = fast && snapshotAfterWrite(change, fast, scale.verdictScale);
+        this.saveCounts.entryWise++;
+      } else {
+        try {
+          next = serializeSidecar(draft, known.yamlText);
+        } catch (error) {
+          throw new AnnotationStoreError(`${name}: ${reason(error)}`, 'unwritable');
+        }
+        if (known.exists && next === known.yamlText) return known;
+        // Never write what cannot be read back cleanly.
+        check = parseSidecar(next, sidecarLocation, scale);
+        this.saveCounts.whole++;
+      }
       if (!check.sidecar || !check.writable) {
         const first = check.diagnostics.find((d) => d.severity === 'error');
         throw new AnnotationStoreError(`the change to ${name} was not saved because it would make the file invalid (${first?.message ?? 'unknown problem'})`, 'invalid-change');
       }
 
-      // Last look before replacing the file: if it moved under us, merge again.
-      const latest = await this.read(documentLocation, known);
-      if (latest.exists !== known.exists || latest.yamlText !== known.yamlText) {
-        known = latest;
-        continue;
-      }
       // A rename would replace a file a person made read-only; respect it
       // (file systems that know report `readonly` in their stat).
-      const current = known.exists ? await this.fs.stat(sidecarLocation).catch(() => undefined) : undefined;
+      const current = known.exists ? (sameStamp ? stamp : await this.fs.stat(sidecarLocation).catch(() => undefined)) : undefined;
       if ((current as (FileStat & { readonly?: boolean }) | undefined)?.readonly) {
         throw new AnnotationStoreError(`${name} is read-only, so your change was not saved: make the file writable if you mean to change it, then try again`, 'read-only');
       }
-      // The file may still change while the temporary file is written (a checkout): look once
-      // more right before the rename, and merge again if it did.
+      // The file may change while the temporary file is written (a checkout, a hand edit): look
+      // right before the rename, and merge again if it did. Comparing bytes makes this look cheap.
       const stillCurrent = async () => {
         const now = await this.read(documentLocation, known);
         if (now.exists === known.exists && now.yamlText === known.yamlText) return true;
         known = now;
         return false;
       };
-      if (!(await this.writeAtomically(sidecarLocation, next, stillCurrent))) continue;
+      const bytes = change ? change.bytes : encodeText(next);
+      if (!(await this.writeAtomically(sidecarLocation, bytes, stillCurrent))) continue;
       const stat = await this.fs.stat(sidecarLocation).catch(() => undefined);
       const state: SidecarState = {
         documentLocation, sidecarLocation, exists: true, sidecar: check.sidecar, diagnostics: check.diagnostics,
         writable: check.writable, yamlText: next, mtime: stat?.mtime, size: stat?.size,
       };
+      this.backing.set(state, { bytes, ...(snapshot ? { snapshot } : {}) });
       this.cache.set(documentLocation, state);
       this.emit(documentLocation);
       return state;
@@ -350,10 +443,10 @@ export class AnnotationStore {
   }
 
   /** False (nothing replaced, temporary file removed) when `stillCurrent` says the target changed meanwhile. */
-  private async writeAtomically(location: string, text: string, stillCurrent: () => Promise<boolean> = async () => true): Promise<boolean> {
+  private async writeAtomically(location: string, bytes: Uint8Array, stillCurrent: () => Promise<boolean> = async () => true): Promise<boolean> {
     const temp = `${location}.tmp-${Math.random().toString(36).slice(2, 10)}`;
     try {
-      await this.fs.writeFile(temp, encodeText(text));
+      await this.fs.writeFile(temp, bytes);
       if (!(await stillCurrent())) {
         await this.fs.delete(temp).catch(() => undefined);
         return false;
@@ -367,6 +460,23 @@ export class AnnotationStore {
         'write-failed');
     }
   }
+}
+
+/**
+ * The last document text hashed in this process, with its SHA-256: edits in a
+ * row pass the same text (hashing 1 MB costs milliseconds), and so do stores
+ * opened on the same document. Comparing the text first costs far less.
+ */
+let lastDocumentHash: { text: string; sha256: Promise<string> } | undefined;
+
+function documentHash(text: string): Promise<string> {
+  if (lastDocumentHash?.text !== text) {
+    const sha256 = sha256Hex(text);
+    const entry = { text, sha256 };
+    lastDocumentHash = entry;
+    sha256.catch(() => { if (lastDocumentHash === entry) lastDocumentHash = undefined; });
+  }
+  return lastDocumentHash!.sha256;
 }
 
 function isNotFound(error: unknown): boolean {

@@ -41,7 +41,8 @@ function sidecarOf(claims: ClaimInput[], name: string): Sidecar {
 }
 
 describe('sidecar fast paths', () => {
-  it('the per-entry rendering equals the whole-document rendering, byte for byte', () => {
+  it('the per-entry rendering equals the whole-document rendering, byte for byte', function () {
+    this.timeout(60_000); // hundreds of YAML renderings on a shared machine
     fc.assert(fc.property(fc.uniqueArray(claimArb, { selector: (c) => c.id, maxLength: 5 }), nameArb, (claims, name) => {
       const plain = toPlain(sidecarOf(claims, name));
       assert.equal(canonicalText(plain), freshText(plain));
@@ -49,7 +50,8 @@ describe('sidecar fast paths', () => {
     }), { numRuns: 300 });
   });
 
-  it('saving over a file the serializer wrote gives the bytes the Document API update gives', () => {
+  it('saving over a file the serializer wrote gives the bytes the Document API update gives', function () {
+    this.timeout(60_000);
     fc.assert(fc.property(fc.uniqueArray(claimArb, { selector: (c) => c.id, minLength: 1, maxLength: 5 }), nameArb, fc.nat(), textArb, (claims, name, which, rationale) => {
       const before = sidecarOf(claims, name);
       const previous = serializeSidecar(before);
@@ -61,7 +63,8 @@ describe('sidecar fast paths', () => {
     }), { numRuns: 300 });
   });
 
-  it('the entry-wise parse reads what the whole-document parse reads', () => {
+  it('the entry-wise parse reads what the whole-document parse reads', function () {
+    this.timeout(60_000);
     fc.assert(fc.property(fc.uniqueArray(claimArb, { selector: (c) => c.id, maxLength: 5 }), nameArb, (claims, name) => {
       const text = serializeSidecar(sidecarOf(claims, name));
       const quick = parseSidecar(text, LOC);
