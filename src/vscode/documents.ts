@@ -1,8 +1,10 @@
 // Keeps the store and the analysis in step with documents and files:
 // - an article opened → its sidecar loaded, its text analysed;
-// - edited → re-analysed after a pause in typing; sidecar anchors are re-resolved against the live
-//   text in memory on every read (services.annotationsFor), so highlights follow the edit at once,
-//   while the sidecar file is left alone;
+// - shown → what is on screen analysed at once (AnalysisService.showing), the whole text in a worker;
+// - edited → the analysis follows the edit at once and the whole text is analysed again after a
+//   pause in typing (AnalysisService listens to edits itself); sidecar anchors are re-resolved
+//   against the live text in memory on every read (services.annotationsFor), so highlights follow
+//   the edit at once, while the sidecar file is left alone;
 // - saved → anchors that moved are written back to the sidecar (only then: an unsaved edit never
 //   rewrites the sidecar);
 // - a sidecar changed on disk (git checkout, pull, hand edit, another window) → reloaded;
@@ -22,9 +24,6 @@ export class DocumentTracker implements vscode.Disposable {
     this.disposables.push(
       sidecars, sidecars.onDidChange(onSidecar), sidecars.onDidCreate(onSidecar), sidecars.onDidDelete(onSidecar),
       vscode.workspace.onDidOpenTextDocument((document) => this.opened(document)),
-      vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.contentChanges.length && services.isArticle(event.document)) void services.analysis.schedule(event.document);
-      }),
       vscode.workspace.onDidSaveTextDocument((document) => void this.saved(document)),
       vscode.workspace.onDidCloseTextDocument((document) => services.analysis.forget(document)),
       services.onDidChangeConfiguration(() => this.watchDocuments()),
@@ -44,7 +43,12 @@ export class DocumentTracker implements vscode.Disposable {
 
   opened(document: vscode.TextDocument): void {
     if (!this.services.isArticle(document)) return;
-    void this.services.loadAnnotations(document.uri).then(() => this.services.analysis.analyze(document));
+    // The sidecar and the analysis do not depend on each other: both start now; what is on screen
+    // is analysed at once, the whole document (reading it whole and hashing it takes a while
+    // for a large one) from the next task on.
+    void this.services.loadAnnotations(document.uri);
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.services.analysis.showing(editor);
+    setTimeout(() => { if (!document.isClosed) void this.services.analysis.analyze(document); }, 0);
   }
 
   private watchDocuments(): void {

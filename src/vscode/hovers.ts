@@ -41,8 +41,16 @@ export class ClaimLensHoverProvider implements vscode.HoverProvider {
 
     const cards: vscode.MarkdownString[] = [];
     let range: vscode.Range | undefined;
-    const mention = analysis?.extraction.speakers.flatMap((s) => s.mentions.map(([start, end]) => ({ speaker: s, start, end })))
-      .find((m) => m.start <= offset && offset < m.end);
+    // A plain search: a large document has tens of thousands of mentions, and this runs at every hover.
+    let mention: { speaker: ExtractedSpeaker; start: number; end: number } | undefined;
+    search: for (const speaker of analysis?.extraction.speakers ?? []) {
+      for (const [start, end] of speaker.mentions) {
+        if (start <= offset && offset < end) {
+          mention = { speaker, start, end };
+          break search;
+        }
+      }
+    }
     if (mention) {
       cards.push(this.speakerCard(document, mention.speaker));
       range = services.spanToRange(document, mention.start, mention.end);
@@ -86,6 +94,8 @@ export class ClaimLensHoverProvider implements vscode.HoverProvider {
     } else {
       claimsLine += ' · corpus: indexing…';
     }
+    // While only the part on screen (or around an edit) was analysed, counts are partial: say so.
+    if (services.analysis.current(document)?.provisional) claimsLine += ' · $(sync~spin) analysing the whole document…';
     md.appendMarkdown(`${claimsLine}\n\n`);
 
     const stances = services.stancesOf(identity);

@@ -16,7 +16,7 @@ import type { DocumentExtraction, ExtractedClaim, ExtractedSpeaker } from '../co
 import { SIDECAR_SUFFIX } from '../core/fs';
 import type { AnchorResolution } from '../core/anchor/anchor';
 import type { Claim, Sidecar, Speaker } from '../core/sidecar/model';
-import { AnnotationStore, AnnotationStoreError, claimForSuggestion, type SidecarState, type StoreEntry } from '../core/sidecar/store';
+import { AnnotationStore, AnnotationStoreError, type SidecarState, type StoreEntry } from '../core/sidecar/store';
 import { DEFAULT_VERDICT_SCALE, verdictScaleFrom, type VerdictScale } from '../core/sidecar/verdicts';
 import type { CorpusSpeaker } from '../core/index/registry';
 import { aggregateStances, type AggregatedStance, type ConfirmedStance } from '../core/stance/speakerStances';
@@ -201,7 +201,11 @@ export class ClaimLensServices implements vscode.Disposable {
 
   /** The sidecar state of a document, with every claim's anchor resolved against its live text. */
   annotationsFor(document: vscode.TextDocument): StoreEntry | undefined {
-    return this.store.get(locationOf(document.uri), document.getText());
+    const location = locationOf(document.uri);
+    const state = this.store.get(location);
+    // Anchors are resolved against the text only when there is a sidecar; the text of this
+    // version is kept once (getText() joins every line again on each call).
+    return state?.sidecar ? this.store.get(location, this.offsetMap(document).text) : state;
   }
 
   /** Loads the sidecar of a document (once; later calls return the cache). Errors become a diagnostic state. */
@@ -222,9 +226,14 @@ export class ClaimLensServices implements vscode.Disposable {
 
   /** Claims of the document at their live positions: sidecar claims (not orphaned) and pending suggestions. */
   claimsIn(document: vscode.TextDocument, options: { suggestions?: boolean; rejected?: boolean } = {}): ClaimAt[] {
-    const out: ClaimAt[] = [];
     const entry = this.annotationsFor(document);
     const sidecar = entry?.sidecar;
+    // Hover cards ask several times per hover: the list is made once per text, sidecar and analysis.
+    const analysis = options.suggestions !== false ? this.analysis.current(document) : undefined;
+    const key = `${document.version}:${options.suggestions !== false}:${Boolean(options.rejected)}`;
+    const cached = this.claimsCache.get(document)?.get(key);
+    if (cached && cached.sidecar === sidecar && cached.resolutions === entry?.resolutions && cached.analysis === analysis) return cached.claims.slice();
+    const out: ClaimAt[] = [];
     for (const claim of sidecar?.claims ?? []) {
       if (claim.status === 'rejected' && !options.rejected) continue;
       const resolution = entry?.resolutions?.get(claim.id);
@@ -234,13 +243,32 @@ export class ClaimLensServices implements vscode.Disposable {
     if (options.suggestions !== false) {
       for (const suggestion of this.pendingSuggestions(document, sidecar)) out.push({ suggestion, start: suggestion.start, end: suggestion.end });
     }
-    return out.sort((a, b) => a.start - b.start || a.end - b.end);
+    out.sort((a, b) => a.start - b.start || a.end - b.end);
+    const perDocument = this.claimsCache.get(document) ?? new Map();
+    // Keys name the version: older versions' lists are dropped now and then.
+    if (perDocument.size >= 8) perDocument.clear();
+    perDocument.set(key, { sidecar, resolutions: entry?.resolutions, analysis, claims: out });
+    this.claimsCache.set(document, perDocument);
+    return out.slice();
   }
+
+  private readonly claimsCache = new WeakMap<vscode.TextDocument, Map<string, { sidecar: Sidecar | undefined; resolutions: unknown; analysis: unknown; claims: ClaimAt[] }>>();
 
   /** Machine suggestions of the current analysis that the sidecar has not recorded (accepted or rejected). */
   pendingSuggestions(document: vscode.TextDocument, sidecar = this.annotationsFor(document)?.sidecar): ExtractedClaim[] {
     const analysis = this.analysis.current(document);
     if (!analysis) return [];
+    const entry = sidecar ? this.annotationsFor(document) : undefined;
+    // Hovers, highlights, views and the status bar all ask: computed once per analysis and sidecar state.
+    const cached = this.pendingCache.get(analysis);
+    if (cached && cached.sidecar === sidecar && cached.resolutions === entry?.resolutions) return cached.pending.slice();
+    const pending = analysis.extraction.claims.filter(this.isPending(document, sidecar));
+    this.pendingCache.set(analysis, { sidecar, resolutions: entry?.resolutions, pending });
+    return pending.slice();
+  }
+
+  /** Whether a machine suggestion is still pending: the sidecar has not recorded it (for a few suggestions, without listing them all). */
+  isPending(document: vscode.TextDocument, sidecar = this.annotationsFor(document)?.sidecar): (suggestion: ExtractedClaim) => boolean {
     const recorded = sidecar?.claims ?? [];
     const entry = sidecar ? this.annotationsFor(document) : undefined;
     // A suggestion is recorded when a sidecar claim sits on the same span now (anchors follow edits).
@@ -248,8 +276,16 @@ export class ClaimLensServices implements vscode.Disposable {
       const r = entry?.resolutions?.get(c.id);
       return r?.start !== undefined ? `${r.start}:${r.end}` : `${c.anchor.start}:${c.anchor.end}`;
     }));
-    return analysis.extraction.claims.filter((s) => !spans.has(`${s.start}:${s.end}`) && !(sidecar && claimForSuggestion(sidecar, s)));
+    // …or was recorded there with the same words (claimForSuggestion, by span instead of a scan per suggestion).
+    const recordedWords = new Map<string, Set<string>>();
+    for (const c of recorded) {
+      const key = `${c.anchor.start}:${c.anchor.end}`;
+      (recordedWords.get(key) ?? recordedWords.set(key, new Set()).get(key)!).add(c.anchor.exact);
+    }
+    return (s) => !spans.has(`${s.start}:${s.end}`) && !recordedWords.get(`${s.start}:${s.end}`)?.has(s.text);
   }
+
+  private readonly pendingCache = new WeakMap<object, { sidecar: Sidecar | undefined; resolutions: unknown; pending: ExtractedClaim[] }>();
 
   /** The innermost claim (sidecar or suggestion) covering the code-point offset, if any. */
   claimAt(document: vscode.TextDocument, offset: number, options: { suggestions?: boolean } = {}): ClaimAt | undefined {
@@ -371,7 +407,7 @@ export class ClaimLensServices implements vscode.Disposable {
   offsetMap(document: vscode.TextDocument): OffsetMap {
     const cached = this.maps.get(document);
     if (cached && cached.version === document.version) return cached.map;
-    const map = new OffsetMap(document.getText());
+    const map = new OffsetMap(this.analysis.textOf(document));
     this.maps.set(document, { version: document.version, map });
     return map;
   }
