@@ -267,7 +267,7 @@ function everyWord(toks: Tok[], a: number, b: number, flags: number): boolean {
   return true;
 }
 
-/** An initial with its period: "j.", "w.". */
+/** An initial with its period ("j.", "w."): what /^.\.$/ matches (any character but a line break, then a period). */
 function isInitial(w: string): boolean {
   return w.length === 2 && w.charCodeAt(1) === 46 && w.charCodeAt(0) !== 10 && w.charCodeAt(0) !== 13 && w.charCodeAt(0) !== 0x2028 && w.charCodeAt(0) !== 0x2029;
 }

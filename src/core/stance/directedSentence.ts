@@ -15,7 +15,7 @@
  * `pairFeatures` into another sentence; those (rare) pairs go through
  * `classifyPair` itself.
  */
-import { WordTable } from '../extract/wordTable';
+import { WordTable } from './wordTable';
 import { CLASS_COUNT, classifyPair, type DirectedSentiment, type LoadedModel, shippedModel, toDirected } from './directed';
 import { activeVoice, stem, tokenize } from './directedFeatures';
 import { NEGATIVE_CUES, NEGATORS, PASSIVE_AUXILIARIES, POSITIVE_CUES, REPORTING_VERBS } from './lexicon';

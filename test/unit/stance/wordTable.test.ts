@@ -1,7 +1,7 @@
 /** WordTable must answer exactly what its `describe` says of the lower-cased word, however the word is written. */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { WordTable } from '../../../src/core/extract/wordTable';
+import { WordTable } from '../../../src/core/stance/wordTable';
 
 describe('WordTable: lower-cased words looked up in place', () => {
   it('gives describe(text.slice(s, e).toLowerCase()), described once per distinct word', () => {

@@ -2,13 +2,16 @@
  * A table of lower-cased words and what a caller knows about each, looked up
  * straight from a stretch of a text.
  *
- * The tokenisers of extraction and stance look up every word of a document in
- * a lexicon. Doing that as `map.get(text.slice(s, e).toLowerCase())` allocates
- * two strings per token and hashes the second; here an ASCII word (nearly all
- * of news text) is hashed and compared in place, lower-casing on the fly, and
- * only a word never seen before is sliced. Other words take the plain path,
- * so the result is always that of `describe(text.slice(s, e).toLowerCase())`,
- * computed once per distinct word.
+ * The directed classifier looks up every token of the sentences it prepares
+ * among all the words it has met (directedSentence.ts). Doing that as
+ * `map.get(text.slice(s, e).toLowerCase())` allocates two strings per token and
+ * hashes the second; here an ASCII word (nearly all of news text) is hashed and
+ * compared in place, lower-casing on the fly, and only a word never seen before
+ * is sliced. Other words take the plain path, so the result is always that of
+ * `describe(text.slice(s, e).toLowerCase())`, computed once per distinct word.
+ *
+ * (The extraction tokenisers keep slice-and-lower-case: their lexicons are small
+ * enough to stay in the processor's cache, where a table of every word met is not.)
  */
 export class WordTable<Info> {
   /**
