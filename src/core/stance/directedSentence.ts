@@ -16,8 +16,9 @@
  * `classifyPair` itself.
  */
 import { WordTable } from './wordTable';
-import { CLASS_COUNT, classifyPair, type DirectedSentiment, type LoadedModel, shippedModel, toDirected } from './directed';
-import { activeVoice, stem, tokenize } from './directedFeatures';
+import { BETWEEN_BIGRAM, CLASS_COUNT, classifyPair, RIGHT_BIGRAM, type DirectedSentiment, type LoadedModel, shippedModel, toDirected } from './directed';
+import { activeVoice, stem } from './directedFeatures';
+import { hashOf } from './featureIndex';
 import { NEGATIVE_CUES, NEGATORS, PASSIVE_AUXILIARIES, POSITIVE_CUES, REPORTING_VERBS } from './lexicon';
 import { isWhiteSpace, scanTokens } from './sentenceTokens';
 
@@ -34,6 +35,8 @@ const K = CLASS_COUNT;
 interface WordInfo {
   text: string;
   stem: string;
+  /** hashOf(stem), by which the model finds two-word features (LoadedModel.pairRow). */
+  stemHash: number;
   /** Lexicon polarity of the stem alone. */
   polarity: 1 | -1 | 0;
   /** The stem starts a two-word lexicon entry ("stand by"): the next token matters. */
@@ -55,10 +58,6 @@ interface WordInfo {
   r1: Row | undefined;
   ea: Row | undefined;
   eb: Row | undefined;
-  /** The stem's number among the stems of the model's bb: bigrams (ModelIndex.bigramStems), or -1. */
-  bigramStem: number;
-  /** Rows of the rr: bigrams that start with this word's stem, by the next stem. */
-  rrNext: Map<string, Row> | undefined;
 }
 
 const positive = new Set(POSITIVE_CUES);
@@ -71,19 +70,9 @@ const twoWordHeads = new Set([...POSITIVE_CUES, ...NEGATIVE_CUES].filter((c) => 
 const REGIONS = ['L', 'B', 'R'] as const;
 const SIGNS = ['pos', 'neg'] as const;
 
-/** The model's rows under the names `pairFeatures` produces, plus the fixed features resolved once. */
+/** The model, the fixed features resolved once, and what the classifier keeps between sentences. */
 interface ModelIndex {
   model: LoadedModel;
-  rows: Map<string, Row>;
-  /**
-   * The bb:<s1>_<s2> rows by the numbers of their two stems (s1 * bigramStems.size + s2): a pair
-   * of words is looked up by two numbers, and not at all when a stem is in no such bigram. A
-   * name with several underscores is filed under each split.
-   */
-  bigramStems: Map<string, number>;
-  bigramRows: Map<number, Row>;
-  /** The rows of rr:<s1>_<s2> by s1, then s2 (filed the same way). */
-  rr: Map<string, Map<string, Row>>;
   /** Row r's weights are weights[r * K .. r * K + K). */
   weights: Float64Array;
   /** The pair that last added row r (a feature counts once per pair). */
@@ -117,57 +106,22 @@ interface ModelIndex {
 
 const indexes = new WeakMap<LoadedModel, ModelIndex>();
 
+/** The row of a feature, or undefined when the model lacks it (as the classifier's `add` takes it). */
+function rowOf(model: LoadedModel, a: string, b?: string, c?: string, d?: string): Row | undefined {
+  const row = model.row(a, b, c, d);
+  return row < 0 ? undefined : row;
+}
+
 function indexFor(model: LoadedModel): ModelIndex {
   let index = indexes.get(model);
   if (index) return index;
-  const rows = new Map<string, Row>();
-  const weights = new Float64Array(model.rows.size * K);
-  for (const [name, w] of model.rows) {
-    const row = rows.size;
-    for (let c = 0; c < K; c++) weights[row * K + c] = w[c];
-    rows.set(name, row);
-  }
-  const get = (name: string) => rows.get(name);
-  const bigrams = (prefix: string): Map<string, Map<string, Row>> => {
-    const out = new Map<string, Map<string, Row>>();
-    for (const [name, row] of rows) {
-      if (!name.startsWith(prefix)) continue;
-      const key = name.slice(prefix.length);
-      for (let at = key.indexOf('_'); at >= 0; at = key.indexOf('_', at + 1)) {
-        const first = key.slice(0, at);
-        let seconds = out.get(first);
-        if (!seconds) out.set(first, (seconds = new Map()));
-        seconds.set(key.slice(at + 1), row);
-      }
-    }
-    return out;
-  };
-  const bb = bigrams('bb:');
-  const bigramStems = new Map<string, number>();
-  const number = (stem: string): number => {
-    let n = bigramStems.get(stem);
-    if (n === undefined) bigramStems.set(stem, (n = bigramStems.size));
-    return n;
-  };
-  for (const [first, seconds] of bb) {
-    number(first);
-    for (const second of seconds.keys()) number(second);
-  }
-  const bigramRows = new Map<number, Row>();
-  for (const [first, seconds] of bb) {
-    for (const [second, row] of seconds) bigramRows.set(number(first) * bigramStems.size + number(second), row);
-  }
-  const rr = bigrams('rr:');
+  const get = (name: string) => rowOf(model, name);
   index = {
     model,
-    rows,
-    bigramStems,
-    bigramRows,
-    rr,
-    weights,
-    marks: new Int32Array(rows.size),
+    weights: model.weights,
+    marks: new Int32Array(model.size),
     // Bounded like the stem cache: news vocabulary is large, memory is not.
-    words: new WordTable((lower) => wordInfo(rows, bigramStems, rr, lower), 50_000),
+    words: new WordTable((lower) => wordInfo(model, lower), 50_000),
     mark: 0,
     bias: get('bias'),
     dist: DISTANCE_BUCKETS.map((d) => get(`dist=${d}`)),
@@ -195,9 +149,8 @@ function indexFor(model: LoadedModel): ModelIndex {
 }
 
 /** What the classifier knows about a lower-cased token; made once per distinct word (see ModelIndex.words). */
-function wordInfo(rows: Map<string, Row>, bigramStems: Map<string, number>, rr: Map<string, Map<string, Row>>, text: string): WordInfo {
+function wordInfo(model: LoadedModel, text: string): WordInfo {
   const s = stem(text);
-  const get = (name: string) => rows.get(name);
   const polarity = positive.has(s) ? 1 : negative.has(s) ? -1 : 0;
   const twoWordHead = twoWordHeads.has(s);
   // As isNegator and the reporting test in directedFeatures.ts.
@@ -206,28 +159,24 @@ function wordInfo(rows: Map<string, Row>, bigramStems: Map<string, number>, rr: 
   return {
     text,
     stem: s,
+    stemHash: hashOf(s),
     polarity,
     twoWordHead,
     negator,
     reporting: isReporting,
     auxiliary: auxiliaries.has(text),
     cueRelevant: polarity !== 0 || twoWordHead || negator || isReporting,
-    b: get(`b:${s}`),
-    bfirst: get(`bfirst:${s}`),
-    blast: get(`blast:${s}`),
-    l: get(`l:${s}`),
-    l1: get(`l1:${s}`),
-    r: get(`r:${s}`),
-    r1: get(`r1:${s}`),
-    ea: get(`ea:${text}`),
-    eb: get(`eb:${text}`),
-    bigramStem: bigramStems.get(s) ?? -1,
-    rrNext: rr.get(s),
+    b: rowOf(model, 'b:', s),
+    bfirst: rowOf(model, 'bfirst:', s),
+    blast: rowOf(model, 'blast:', s),
+    l: rowOf(model, 'l:', s),
+    l1: rowOf(model, 'l1:', s),
+    r: rowOf(model, 'r:', s),
+    r1: rowOf(model, 'r1:', s),
+    ea: rowOf(model, 'ea:', text),
+    eb: rowOf(model, 'eb:', text),
   };
 }
-
-/** As `tokenize` in directedFeatures.ts; used only where a region's bound cuts a token. */
-const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[^\s\p{L}\p{N}]/gu;
 
 /**
  * Tokens [from, to) of `words`: one region of a pair (left of A, between A and B, right of B, or an
@@ -276,7 +225,6 @@ function indexOfText(region: Region, text: string, from: number): number {
 }
 
 const UNKNOWN = -2;
-const NONE = -1;
 
 /** Class scores of the pair being classified (one pair at a time: classification never nests). */
 const scores = new Float64Array(K);
@@ -289,7 +237,7 @@ export class PreparedSentence {
   private readonly words: WordInfo[] = [];
   private readonly nextRelevant: Int32Array;
   /**
-   * The bb: row of the sentence's tokens i and i + 1, once asked for (UNKNOWN before, NONE when the
+   * The bb: row of the sentence's tokens i and i + 1 once asked for (UNKNOWN before, -1 when the
    * model has none): the pairs of one sentence share most of the words between them.
    */
   private readonly bigramRows: Int32Array;
@@ -307,14 +255,14 @@ export class PreparedSentence {
   /** The bb: row of tokens i and i + 1 of a region. */
   private bigramRow(region: Region, i: number): Row | undefined {
     const words = region.words;
-    const first = words[i].bigramStem;
-    const second = words[i + 1].bigramStem;
-    if (first < 0 || second < 0) return undefined;
-    const index = this.index;
-    if (words !== this.words) return index.bigramRows.get(first * index.bigramStems.size + second);
-    let row = this.bigramRows[i];
-    if (row === UNKNOWN) this.bigramRows[i] = row = index.bigramRows.get(first * index.bigramStems.size + second) ?? NONE;
-    return row === NONE ? undefined : row;
+    const model = this.index.model;
+    let row: number;
+    if (words !== this.words) row = model.pairRow(BETWEEN_BIGRAM, words[i].stem, words[i].stemHash, words[i + 1].stem, words[i + 1].stemHash);
+    else {
+      row = this.bigramRows[i];
+      if (row === UNKNOWN) this.bigramRows[i] = row = model.pairRow(BETWEEN_BIGRAM, words[i].stem, words[i].stemHash, words[i + 1].stem, words[i + 1].stemHash);
+    }
+    return row < 0 ? undefined : row;
   }
 
   /** Adds a feature's weights the first time the feature occurs, as the feature set of pairFeatures does. */
@@ -366,7 +314,7 @@ export class PreparedSentence {
       if (between <= 4) {
         let name = 'bshort:' + bws[bw.from].stem;
         for (let i = bw.from + 1; i < bw.to; i++) name += '_' + bws[i].stem;
-        this.add(index.rows.get(name));
+        this.add(rowOf(index.model, name));
       }
     } else this.add(index.bEmpty);
 
@@ -379,7 +327,12 @@ export class PreparedSentence {
     for (let i = rw.from; i < Math.min(rw.from + 5, rw.to); i++) this.add(rws[i].r);
     if (right) this.add(rws[rw.from].r1);
     else this.add(index.rEnd);
-    if (right > 1) this.add(rws[rw.from].rrNext?.get(rws[rw.from + 1].stem));
+    if (right > 1) {
+      const first = rws[rw.from];
+      const second = rws[rw.from + 1];
+      const row = index.model.pairRow(RIGHT_BIGRAM, first.stem, first.stemHash, second.stem, second.stemHash);
+      if (row >= 0) this.add(row);
+    }
     if (between && isPossessive(bws[bw.from].text)) this.add(index.aPoss);
     if (right && isPossessive(rws[rw.from].text)) this.add(index.bPoss);
     for (let i = aWords.from; i < aWords.to; i++) this.add(aWords.words[i].ea);
@@ -461,10 +414,9 @@ export class PreparedSentence {
   }
 
   /**
-   * The tokens `tokenize(sentence.slice(x, y))` gives. Where x and y fall
-   * between the sentence's tokens these are the sentence's own tokens; a
-   * bound inside a token ("Trump" of "Trump's") is re-tokenised the way the
-   * slice would be.
+   * The tokens `tokenize(sentence.slice(x, y))` gives (see directedFeatures.ts). Where x and y
+   * fall between the sentence's tokens these are the sentence's own tokens; when a bound cuts a
+   * token ("Trump" of "Trump's"), the slice is tokenised afresh.
    */
   private region(x: number, y: number): Region {
     const s = this.sentence;
@@ -481,45 +433,22 @@ export class PreparedSentence {
       if (ends[mid] <= x) lo = mid + 1;
       else hi = mid;
     }
-    let k = lo;
+    const k = lo;
     if (k === n || starts[k] >= x) {
       // x falls between tokens: the common case, where y usually does too.
       let end = k;
       while (end < n && ends[end] <= y) end++;
       if (end === n || starts[end] >= y) return { words: this.words, from: k, to: end, nextRelevant: this.nextRelevant };
     }
+    // A bound inside a token: the slice itself is tokenised (by the scanner, which finds what the
+    // tokeniser's expression would and, unlike it, costs nothing to compile in a fresh process).
+    const slice = s.slice(x, y);
+    const sliceStarts: number[] = [];
+    const sliceEnds: number[] = [];
+    scanTokens(slice, sliceStarts, sliceEnds);
     const words = this.index.words;
     const out: WordInfo[] = [];
-    const pushSlice = (from: number): void => {
-      for (const t of tokenize(s.slice(from, y))) out.push(words.getLower(t));
-    };
-    let pos = x;
-    while (k < n && starts[k] < y) {
-      if (starts[k] >= pos) {
-        // In step with the sentence's tokens: the text from pos to this token is white space.
-        if (ends[k] > y) { pushSlice(starts[k]); break; }
-        out.push(this.words[k]);
-        pos = ends[k];
-        k++;
-        continue;
-      }
-      // pos is inside token k: the regular expression from pos sees the same characters as on the slice.
-      const c = s.charCodeAt(pos);
-      if (c >= 0xdc00 && c <= 0xdfff) {
-        // Inside a surrogate pair: leave it to the regular expression on the slice itself.
-        out.length = 0;
-        pushSlice(x);
-        break;
-      }
-      TOKEN.lastIndex = pos;
-      const m = TOKEN.exec(s);
-      if (!m || m.index >= y) break;
-      const end = m.index + m[0].length;
-      if (end > y) { pushSlice(m.index); break; }
-      out.push(words.get(s, m.index, end));
-      pos = end;
-      while (k < n && ends[k] <= pos) k++;
-    }
+    for (let t = 0; t < sliceStarts.length; t++) out.push(words.get(slice, sliceStarts[t], sliceEnds[t]));
     return { words: out, from: 0, to: out.length, nextRelevant: relevantIndex(out) };
   }
 }

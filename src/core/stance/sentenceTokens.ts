@@ -79,9 +79,12 @@ function width(codePoint: number): number {
 
 /**
  * Appends the start and end (UTF-16 offsets) of each token of `s`, in order:
- * exactly the matches of the tokeniser's expression run over `s`.
+ * exactly the matches of the tokeniser's expression run over `s`. With
+ * `hyphens`, a hyphen joins letter runs as the apostrophes do ("al-Assad",
+ * "long-range"): the matches of `[\p{L}\p{N}]+(?:['’-][\p{L}]+)*|[^\s\p{L}\p{N}]`,
+ * the tokeniser of the speaker-stance rules.
  */
-export function scanTokens(s: string, starts: number[], ends: number[]): void {
+export function scanTokens(s: string, starts: number[], ends: number[], hyphens = false): void {
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -102,7 +105,7 @@ export function scanTokens(s: string, starts: number[], ends: number[]): void {
       // Apostrophe-joined letter runs: "don't", "O’Neill" (letters only after the mark).
       while (i + 1 < n) {
         const mark = s.charCodeAt(i);
-        if (mark !== 39 && mark !== 0x2019) break;
+        if (mark !== 39 && mark !== 0x2019 && !(hyphens && mark === 45)) break;
         cp = codePointAt(s, i + 1);
         if (!(classOf(cp) & LETTER)) break;
         i += 1 + width(cp);

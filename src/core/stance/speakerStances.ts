@@ -9,8 +9,8 @@ import type { ExtractedClaim, ExtractedSpeaker, ExtractedStance } from '../extra
 import type { Polarity, Stance } from '../sidecar/model';
 import { OffsetMap } from '../text';
 import { PreparedSentence } from './directedSentence';
-import { stem, tokenize } from './directedFeatures';
-import { capitalisedRuns, isWhiteSpace } from './sentenceTokens';
+import { stem } from './directedFeatures';
+import { capitalisedRuns, isWhiteSpace, scanTokens } from './sentenceTokens';
 import { findTopicMentions, isTopic, normaliseTarget, type TopicMention } from './targets';
 
 /** Stems of words that, governing a topic, mean the holder is for it. */
@@ -36,7 +36,17 @@ const CLAUSE_BREAKS = new Set(['that', ',', ';', ':', '—', '–', '(', ')', '.
 /** Phrases that point back at a topic named just before. */
 const ANAPHORA = /\b(?:such a (?:move|step|decision|plan|measure)|the move|that move|this move|the idea|that idea|such an idea)\b/i;
 /** "until <clause>" runs to the punctuation; "without <noun phrase>" stops at the next verb. */
-const QUALIFIER = /\b(?:(?:until|unless|as long as)\s+(?:[^,.;:—–?!]|\.(?=\p{L}))+|(?:without|in the absence of)\s+(?:(?!(?:would|will|is|was|are|were|should|could|might|must|can|may|to|if|that|which|who|when|and|or)\b)(?:[^,.;:—–?!\s]|\.(?=\p{L}))+\.?\s*)+)/iu;
+const QUALIFIER = /\b(?:(?:until|unless|as long as)\s+(?:[^,.;:—–?!]|\.(?=\p{L}))+|(?:without|in the absence of)\s+(?:(?!(?:would|will|is|was|are|were|should|could|might|must|can|may|to|if|that|which|who|when|and|or)\b)(?:[^,.;:—–?!\s]|\.(?=\p{L}))+\.?\s*)+)/giu;
+
+/**
+ * The first qualifier in `text`, as `text.match` would give it without the g flag. One global
+ * expression serves both this and the scan of salientTopics: each flag set costs its own
+ * compilation of this large expression, a noticeable part of analysing the first document.
+ */
+function firstQualifier(text: string): RegExpExecArray | null {
+  QUALIFIER.lastIndex = 0;
+  return QUALIFIER.exec(text);
+}
 
 interface Token {
   text: string;
@@ -47,18 +57,32 @@ interface Token {
 
 function tokensWithOffsets(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’-][\p{L}]+)*|[^\s\p{L}\p{N}]/gu)) {
-    let word = m[0].toLowerCase().replace(/’/g, "'");
+  const starts: number[] = [];
+  const ends: number[] = [];
+  // The tokens of /[\p{L}\p{N}]+(?:['’-][\p{L}]+)*|[^\s\p{L}\p{N}]/gu, found without the expression.
+  scanTokens(text, starts, ends, true);
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k];
+    const end = ends[k];
+    let word = text.slice(start, end).toLowerCase().replace(/’/g, "'");
     // "doesn't" → "does" + "n't", so the negator is a token of its own.
     if (word.endsWith("n't") && word.length > 3) {
-      out.push({ text: word.slice(0, -3), stem: stem(word.slice(0, -3)), start: m.index!, end: m.index! + word.length - 3 });
+      out.push({ text: word.slice(0, -3), stem: stem(word.slice(0, -3)), start, end: start + word.length - 3 });
       word = "n't";
-      out.push({ text: word, stem: word, start: m.index! + m[0].length - 3, end: m.index! + m[0].length });
+      out.push({ text: word, stem: word, start: end - 3, end });
       continue;
     }
-    out.push({ text: word, stem: stem(word), start: m.index!, end: m.index! + m[0].length });
+    out.push({ text: word, stem: stem(word), start, end });
   }
   return out;
+}
+
+/** The first token of `text` lower-cased, as `tokenize(text)[0]` gives it ('' when there is none). */
+function firstToken(text: string): string {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  scanTokens(text, starts, ends);
+  return starts.length ? text.slice(starts[0], ends[0]).toLowerCase() : '';
 }
 
 function isNegator(t: Token): boolean {
@@ -323,7 +347,7 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
     if (claim.cue) {
       const cue = map.slice(claim.cue[0], claim.cue[1]);
       cueStem = cueStems.get(cue) ?? null;
-      if (cueStem === null) cueStems.set(cue, (cueStem = stem(tokenize(cue)[0] ?? '')));
+      if (cueStem === null) cueStems.set(cue, (cueStem = stem(firstToken(cue))));
     }
     const evidence: Evidence[] = [];
 
@@ -341,7 +365,7 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
     let qualifierMatch: RegExpMatchArray | null | undefined;
     for (const mention of mentions) {
       const tokens = (facts.tokens ??= tokensWithOffsets(sentence));
-      if (qualifierMatch === undefined) qualifierMatch = (facts.qualifier ??= sentence.match(QUALIFIER)) ?? nextSentenceQualifier(text, sEnd, claim, claims, claimStarts);
+      if (qualifierMatch === undefined) qualifierMatch = (facts.qualifier ??= firstQualifier(sentence)) ?? nextSentenceQualifier(text, sEnd, claim, claims, claimStarts);
       const result = topicPolarity(tokens, mention, cueStem);
       const value = result ? result.value : 0;
       // A topic merely named near a claim, with no polarity, says nothing about the speaker.
@@ -403,7 +427,10 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
 function salientTopics(sentence: string, lower = sentence.toLowerCase()): TopicMention[] {
   const topics = findTopicMentions(sentence, lower);
   if (topics.length === 0) return topics;
-  const qualifiers = [...sentence.matchAll(new RegExp(QUALIFIER.source, 'giu'))].map((m) => [m.index!, m.index! + m[0].length]);
+  const qualifiers: Array<[number, number]> = [];
+  QUALIFIER.lastIndex = 0;
+  // (A match is never empty: each alternative starts with a word.)
+  for (let m = QUALIFIER.exec(sentence); m; m = QUALIFIER.exec(sentence)) qualifiers.push([m.index, m.index + m[0].length]);
   return topics.filter((t) => !qualifiers.some(([a, b]) => t.start >= a && t.end <= b));
 }
 
@@ -428,7 +455,7 @@ function nextSentenceQualifier(text: string, sEnd: number, claim: ExtractedClaim
   if (nStart <= sEnd - 1) return null;
   const sameSpeakerNext = claims.some((c, k) => c !== claim && c.speaker === claim.speaker && claimStarts[k] >= nStart && claimStarts[k] < nEnd);
   if (!sameSpeakerNext) return null;
-  return text.slice(nStart, nEnd).match(QUALIFIER);
+  return firstQualifier(text.slice(nStart, nEnd));
 }
 
 /** Where the speaker is named in the sentence (the claim's source span, else a mention or the name). */

@@ -7,16 +7,17 @@ import fc from 'fast-check';
 import { capitalisedRuns, scanTokens } from '../../../src/core/stance/sentenceTokens';
 
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[^\s\p{L}\p{N}]/gu;
+const HYPHENATED_TOKEN = /[\p{L}\p{N}]+(?:['’-][\p{L}]+)*|[^\s\p{L}\p{N}]/gu;
 const CAPITALISED_RUN = /\p{Lu}[\p{L}.'’-]*(?:\s+(?:of\s+|de\s+|al-)?\p{Lu}[\p{L}.'’-]*)*/gu;
 
 function regexSpans(re: RegExp, s: string): Array<[number, number]> {
   return [...s.matchAll(re)].map((m) => [m.index!, m.index! + m[0].length]);
 }
 
-function scannedTokens(s: string): Array<[number, number]> {
+function scannedTokens(s: string, hyphens = false): Array<[number, number]> {
   const starts: number[] = [];
   const ends: number[] = [];
-  scanTokens(s, starts, ends);
+  scanTokens(s, starts, ends, hyphens);
   return starts.map((start, k) => [start, ends[k]]);
 }
 
@@ -34,6 +35,13 @@ describe('sentenceTokens: scanners equal to the stance layer’s regular express
       assert.deepEqual(scannedTokens(s), regexSpans(TOKEN, s), s);
     }
     fc.assert(fc.property(text, (s) => assert.deepEqual(scannedTokens(s), regexSpans(TOKEN, s))), { numRuns: 2000 });
+  });
+
+  it('scanTokens with hyphens finds the tokens of the speaker-stance tokeniser', () => {
+    for (const s of ['A long-range missile, al-Assad’s ex-ally, 2-to-1 - odd-', 'well-known -x a--b']) {
+      assert.deepEqual(scannedTokens(s, true), regexSpans(HYPHENATED_TOKEN, s), s);
+    }
+    fc.assert(fc.property(text, (s) => assert.deepEqual(scannedTokens(s, true), regexSpans(HYPHENATED_TOKEN, s))), { numRuns: 2000 });
   });
 
   it('capitalisedRuns finds the candidate names, connectors included', () => {
