@@ -67,6 +67,13 @@ function isWordChar(c: number): boolean {
   return c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0x3000 && c <= 0x303f);
 }
 
+/**
+ * A lower-case ASCII word shorter than this is sliced without toLowerCase. V8 copies so short a slice;
+ * a longer one is a view that would keep the whole text alive wherever the word is kept (the cue
+ * model's per-word cache), so longer words still get the fresh string toLowerCase makes.
+ */
+export const COPIED_SLICE_LENGTH = 13;
+
 function tokenize(text: string): Tok[] {
   const toks: Tok[] = [];
   const n = text.length;
@@ -78,13 +85,25 @@ function tokenize(text: string): Tok[] {
     if (c === 32 || c === 9 || c === 0xa0 || c === 12 || c === 0x2028 || c === 0x2029) { if (c === 0x2029) nl = true; i++; continue; }
     const s = i;
     let k = K.Punct;
+    // Every character is ASCII and none is upper-case, so the word is its own lower case. Most words
+    // are; skipping toLowerCase for them matters because in two-byte text (any curly quote makes one)
+    // V8 lower-cases on a slow path.
+    let lowerAscii = c < 65 || (c > 90 && c < 128);
     if (isWordChar(c)) {
       i++;
       for (;;) {
-        while (i < n && isWordChar(text.charCodeAt(i))) i++;
+        for (; i < n; i++) {
+          const d = text.charCodeAt(i);
+          if (!isWordChar(d)) break;
+          if (d >= 65 && (d <= 90 || d >= 128)) lowerAscii = false;
+        }
         // Keep in-word apostrophes and hyphens: "don't", "Trump's", "al-Assad".
         const d = text.charCodeAt(i);
-        if ((d === 39 || d === 0x2019 || d === 45) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) { i++; continue; }
+        if ((d === 39 || d === 0x2019 || d === 45) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+          if (d === 0x2019) lowerAscii = false;
+          i++;
+          continue;
+        }
         break;
       }
       k = K.Word;
@@ -95,7 +114,7 @@ function tokenize(text: string): Tok[] {
     else if (c === 39 && text.charCodeAt(i + 1) === 39) { i += 2; k = K.AmbQ; }
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) { i += 2; }
     else i++;
-    const w = k === K.Word ? text.slice(s, i).toLowerCase() : text.slice(s, i);
+    const w = k === K.Word && !(lowerAscii && i - s < COPIED_SLICE_LENGTH) ? text.slice(s, i).toLowerCase() : text.slice(s, i);
     const f = text.charCodeAt(s);
     const cap = k === K.Word && ((f >= 65 && f <= 90) || (f > 127 && text[s].toLowerCase() !== text[s]));
     toks.push({ s, e: i, w, k, cap, nl, q: -1, p: k === K.Word ? cueP(w) : 0, m: 0 });
@@ -887,21 +906,319 @@ export function findAttributionsAndTokens(text: string): { attributions: Attribu
   return { attributions: attributionsIn(toks), tokens: toks };
 }
 
+/**
+ * One sentence [lo, hi] while its attributions are found; `drafts` from index `before` on are this sentence's.
+ *
+ * Why the passes below are functions of their own rather than one body: V8 compiles a function whole,
+ * and a deoptimisation (a document with an unusual turn takes a path the compiled code did not expect)
+ * recompiles all of it. As one function of several hundred lines with its helpers inlined, each
+ * recompilation cost about half a second of CPU, several times over the first thousands of documents
+ * of an archive; smaller functions recompile alone and quickly.
+ */
+interface SentenceScan {
+  toks: Tok[];
+  quotes: Quote[];
+  lo: number;
+  hi: number;
+  /** Cue candidates outside quotes. */
+  cues: number[];
+  usedCue: Uint8Array;
+  drafts: Draft[];
+  before: number;
+}
+
+/** The first of the sentence's drafts (without copying them: this runs for every cue) that `pred` accepts. */
+function findInSentence(scan: SentenceScan, pred: (d: Draft) => boolean): Draft | undefined {
+  const { drafts } = scan;
+  for (let k = scan.before; k < drafts.length; k++) if (pred(drafts[k])) return drafts[k];
+  return undefined;
+}
+
+function inSentence(scan: SentenceScan, pred: (d: Draft) => boolean): boolean {
+  return findInSentence(scan, pred) !== undefined;
+}
+
+function lastSourceInSentence(scan: SentenceScan): [number, number] | null {
+  const { drafts } = scan;
+  for (let k = drafts.length - 1; k >= scan.before; k--) if (drafts[k].source) return drafts[k].source;
+  return null;
+}
+
+/** Quote-driven attributions: quotes whose cue sits right next to them. */
+function quoteAttributions(scan: SentenceScan, sentQuotes: readonly number[]): void {
+  const { toks, quotes, lo, hi, cues, usedCue, drafts } = scan;
+  for (const qi of sentQuotes) {
+    const qu = quotes[qi];
+    if (inSentence(scan, (d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
+    // “…,” X said / “…,” said X
+    let j = qu.close + 1;
+    while (j <= hi && toks[j].k === K.Punct && (toks[j].w === ',' || toks[j].w === '—' || toks[j].w === '-' || toks[j].w === '–')) j++;
+    let found: Draft | null = null;
+    if (j <= hi && toks[j].q < 0) {
+      // cue first: "said Mr. Smith"
+      const c = cues.find((x) => x >= j && x <= j + 1 && !usedCue[x]);
+      const commaAfterQuote = quoteOpensReportingClause(toks, qu);
+      if (c !== undefined && toks[c].w !== 'according' && commaAfterQuote && !toks[c].w.endsWith('ing')) {
+        const np = invertedSource(toks, c, hi);
+        // "…,” he said" is caught below; here only inverted order.
+        if (np && c === j) { found = { content: [qu.open, qu.close], cue: [c, c], source: np }; }
+      }
+      if (!found) {
+        for (const c2 of cues) {
+          if (c2 <= j || c2 > j + 14 || usedCue[c2] || toks[c2].w === 'according') continue;
+          const subj = subjectBefore(toks, c2, j);
+          if (subj && subj[0] === j) { found = { content: [qu.open, qu.close], cue: [c2, c2], source: subj }; }
+          break;
+        }
+      }
+      if (!found && commaAfterQuote) {
+        // "“…,” Jane Doe, 30, of Raleigh, who was among those polled, said …": a source with several appositions.
+        const c2 = cues.find((x) => x > j + 1 && !usedCue[x]);
+        if (c2 !== undefined && c2 <= j + 40 && toks[c2].p >= 0.5 && toks[c2].w !== 'according' && !toks[c2].w.endsWith('ing') && (toks[j].cap || SUBJECT_PRONOUNS.has(toks[j].w))) {
+          let s1 = c2 - 1;
+          while (s1 > j && toks[s1].k === K.Word && AUX.has(toks[s1].w) && !RELATIVE.has(toks[s1].w)) s1--;
+          let clean = toks[s1].w === ',' || toks[s1].k === K.Word;
+          for (let k = j; k <= s1 && clean; k++) if (toks[k].q >= 0 || isTerminal(toks[k]) && !(k > j && toks[k - 1].e === toks[k].s && (ABBREV.has(toks[k - 1].w) || toks[k - 1].w.length <= 2))) clean = false;
+          // The source opens with a bare name closed by a comma ("Jane Doe, 30, …"), not a clause of the narrator.
+          let comma = j + 1;
+          while (comma < s1 && toks[comma].w !== ',') comma++;
+          if (clean && s1 > j && comma < s1 && isBareName(toks, j, comma - 1)) found = { content: [qu.open, qu.close], cue: [c2, c2], source: [j, s1] };
+        }
+      }
+      if (!found && commaAfterQuote) {
+        const loose = looseCueAfterQuote(toks, j, hi);
+        if (loose) found = { content: [qu.open, qu.close], cue: [loose.cue, loose.cue], source: loose.source };
+      }
+    }
+    if (!found) {
+      // X said: “…”  /  X told reporters, “…”
+      let b = qu.open - 1;
+      while (b >= lo && toks[b].k === K.Punct && (toks[b].w === ',' || toks[b].w === ':' || toks[b].w === '—' || toks[b].w === '-')) b--;
+      for (let c = b; c >= lo && c >= b - 4; c--) {
+        if (toks[c].q >= 0) break;
+        if (!cues.includes(c) || usedCue[c]) continue;
+        const participle = toks[c - 1]?.w === ',' && toks[c].w.endsWith('ing');
+        const subj = participle ? lastSourceInSentence(scan) ?? sentenceSubject(toks, lo, c) : subjectBefore(toks, c, lo);
+        // "…, said Jane Doe: “…”": an inverted name between cue and quote.
+        const src = subj ?? (toks[c + 1]?.cap && toks[c].p >= 0.5 ? nounPhraseRight(toks, c + 1, b, 8) : null);
+        if (!subj && !src) continue;
+        // Content continues to the sentence end when the quote is followed by more of the clause.
+        // "X called the plan “a gift to polluters”": the words between cue and quote belong to the content.
+        let cs = qu.open;
+        if (subj && b === qu.open - 1 && b > c) {
+          const k = skipAfterCue(toks, c + 1, b, toks[c].w);
+          if (k <= b && toks[k].k === K.Word && !toks.slice(k, b + 1).some((x) => x.k !== K.Word)) cs = k;
+        }
+        found = { content: [cs, qu.close], cue: [c, c], source: subj ?? src };
+        break;
+      }
+    }
+    if (!found && toks[qu.open - 1]?.w === ':' && qu.open - 2 >= lo && toks[qu.open - 1].q < 0) {
+      // "Senator Jane Doe: “…”" — a colon as the cue after a bare name.
+      const np = nounPhraseLeft(toks, qu.open - 2, lo, 8);
+      if (np && np[0] === trimStart(toks, lo, np[1])) found = { content: [qu.open, qu.close], cue: [qu.open - 1, qu.open - 1], source: np };
+    }
+    if (found) {
+      // "“A,” he said, “B.”": the second part belongs to the same statement.
+      const c = found.cue![0];
+      if (c > qu.close) {
+        let k = Math.max(c, found.source![1]) + 1;
+        while (k <= hi && toks[k].k === K.Punct && toks[k].q < 0) k++;
+        if (k <= hi && toks[k].q >= 0 && quotes[toks[k].q].open === k) {
+          found.content = [qu.open, quotes[toks[k].q].close];
+        } else if (k <= hi && toks[k].k === K.Word) {
+          // "“A,” he said, adding that …" is a separate cue; a plain clause continues the statement.
+          const end = trimEnd(toks, k, hi);
+          if (found.source![0] < c && !toks[k].cap && !cues.some((x) => x >= k && x <= end) && wordsIn(toks, k, end) >= 3 && toks[k - 1].w === ',') found.content = [qu.open, clauseEnd(toks, k, end)];
+        }
+      } else {
+        // "X said the plan was “a disaster” for …": quote inside a longer clause.
+        // ", and said …" after the quote starts the speaker's next statement.
+        const end = clauseEnd(toks, qu.close, trimEnd(toks, qu.close, hi));
+        if (end > qu.close && wordsIn(toks, qu.close + 1, end) >= 1 && toks[qu.close + 1]?.w !== '.' ) found.content = [qu.open, end];
+      }
+      usedCue[found.cue![0]] = 1;
+      drafts.push(found);
+    }
+  }
+}
+
+/** Indirect speech around the cues the quotes left. */
+function indirectAttributions(scan: SentenceScan): void {
+  const { toks, lo, hi, cues, usedCue, drafts } = scan;
+  // Indirect speech around remaining cues.
+  // Strongest cues first, so that "said" claims its clause before a weaker cue inside it.
+  const byStrength = cues.length > 1 ? [...cues].sort((a, b) => toks[b].p - toks[a].p || a - b) : cues;
+  for (const c of byStrength) {
+    if (usedCue[c]) continue;
+    // A cue inside a found statement or inside a source's relative clause ("a diplomat who asked …") is not a new statement.
+    // "…, compared with 23 percent who said …": a strong cue after a relative pronoun is a statement of its own.
+    const relativeCue = toks[c].p >= 0.8 && RELATIVE.has(toks[c - 1]?.w);
+    if (!relativeCue && inSentence(scan, (d) => c >= d.content[0] && c <= d.content[1])) continue;
+    // "Jane Doe, who said …, said …": a strong cue in the source's relative clause is a statement of its own
+    // (source "who"), ending with the clause; any other cue inside a source is not.
+    const hostSource = findInSentence(scan, (d) => d.source !== null && c >= d.source[0] && c <= d.source[1])?.source ?? null;
+    if (hostSource && !(toks[c].p >= 0.8 && RELATIVE.has(toks[c - 1]?.w))) continue;
+    const clauseLimit = hostSource ? trimEnd(toks, c, hostSource[1]) : hi;
+    const t = toks[c];
+    if (t.w === 'according') {
+      const np = nounPhraseRight(toks, c + 2, hi, 14);
+      if (!np) continue;
+      let npEnd = np[1];
+      // "…, according to a lawsuit filed in Manhattan by Jane Doe, a former minister.": a sentence-final
+      // source runs to the sentence end, its modifiers and appositions included.
+      if (c - 1 >= lo && toks[c - 1].w === ',') {
+        const end = trimEnd(toks, np[1], hi);
+        let clean = end - np[0] <= 45;
+        for (let k = np[1] + 1; k <= end && clean; k++) if (toks[k].q >= 0 || (toks[k].k === K.Word && toks[k].w === 'that' && toks[k - 1].w === ',')) clean = false;
+        if (clean) np[1] = end;
+        npEnd = np[1];
+      }
+      // Content: the rest of the sentence on the other side of the comma.
+      let content: [number, number] | null = null;
+      const npAtEnd = trimEnd(toks, np[1], hi) === np[1] && c - 1 > lo + 1;
+      if ((c - 1 >= lo && toks[c - 1].w === ',') || npAtEnd) {
+        const s0 = trimStart(toks, lo, c - 1);
+        const e0 = trimEnd(toks, s0, c - 1);
+        if (e0 >= s0) content = [s0, e0];
+      } else {
+        let k = npEnd + 1;
+        while (k <= hi && toks[k].q < 0 && toks[k].w !== ',') k++;
+        npEnd = k - 1;
+        const s0 = trimStart(toks, k, hi);
+        const e0 = trimEnd(toks, s0, hi);
+        if (e0 >= s0) content = [s0, e0];
+      }
+      if (content && wordsIn(toks, content[0], content[1]) >= 2) {
+        usedCue[c] = 1;
+        drafts.push({ content, cue: [c, c + 1], source: [np[0], npEnd] });
+      }
+      continue;
+    }
+    // "…, saying …": a participle's source is the sentence subject, never the phrase before the comma.
+    // "… by saying …", "While noting …, he …": a participle after a preposition also reports the subject's words.
+    const participle = (toks[c - 1]?.w === ',' || (PARTICIPLE_PREPOSITIONS.has(toks[c - 1]?.w) && toks[c - 1].q < 0)) && t.w.endsWith('ing');
+    {
+      // Passive: "Cruz was endorsed on Friday by Carly Fiorina" — the agent after "by" is the source, the subject the content.
+      const passive = passiveAgent(toks, c, lo, hi);
+      if (passive) {
+        usedCue[c] = 1;
+        drafts.push(passive);
+        continue;
+      }
+    }
+    let subj = participle ? lastSourceInSentence(scan) ?? sentenceSubject(toks, lo, c) : subjectBefore(toks, c, lo);
+    if (!subj) {
+      // "Doe met voters and later said …", "… but added …", "saying A and arguing B": a second verb of the same subject.
+      let k = c - 1;
+      while (k > lo && toks[k].k === K.Word && AUX.has(toks[k].w) && !RELATIVE.has(toks[k].w)) k--;
+      const conj = toks[k]?.w;
+      if (k > lo && (conj === 'and' || conj === 'but') && (!t.w.endsWith('ing') || toks[k - 1]?.k === K.Word || toks[k - 1]?.q >= 0)) subj = lastSourceInSentence(scan) ?? sentenceSubject(toks, lo, k);
+    }
+    let after = c + 1;
+    let source: [number, number] | null = subj;
+    let inverted = false;
+    // Inverted: "…, said Mr. Smith." — source after the cue, content before it.
+    if (!subj && !participle && c - 1 >= lo && toks[c - 1].w === ',') {
+      const np = invertedSource(toks, c, hi);
+      if (np) { source = np; after = np[1] + 1; inverted = true; }
+    }
+    if (!source && !participle && (toks[c - 1]?.w === ',' || toks[c - 1]?.k === K.CloseQ || toks[c - 1]?.k === K.AmbQ)) {
+      // "Mr. Brandt, citing ''the old charter,'' said …": the name opening the sentence, past a participial phrase.
+      const s0 = trimStart(toks, lo, c - 1);
+      let comma = s0 + 1;
+      while (comma < c && comma < s0 + 6 && toks[comma].w !== ',') comma++;
+      if (comma < c - 1 && toks[comma].w === ',' && isBareName(toks, s0, comma - 1) && !cues.some((x) => x > comma && x < c && toks[x].p >= 0.5 && !toks[x].w.endsWith('ing'))) source = [s0, comma - 1];
+    }
+    if (!source) continue;
+    if (hostSource) {
+      const rs = skipAfterCue(toks, c + 1, clauseLimit, t.w);
+      const re = rs <= clauseLimit ? clauseEnd(toks, rs, clauseLimit) : -1;
+      if (re >= rs && wordsIn(toks, rs, re) >= 2) {
+        usedCue[c] = 1;
+        drafts.push({ content: [rs, re], cue: [c, c], source });
+      }
+      continue;
+    }
+    const cs = skipAfterCue(toks, after, hi, t.w);
+    // Is the rest of the sentence only adjuncts ("on Monday.", "in a statement.")?
+    const restEnd = trimEnd(toks, cs, hi);
+    const restStartsAdjunct = inverted || cs > restEnd || (ADJUNCT_START.has(toks[cs].w) && wordsIn(toks, cs, restEnd) <= 6 && !toks.slice(cs, restEnd + 1).some((x) => x.w === 'that' || x.q >= 0));
+    const srcStart = source[0] < c ? source[0] : c;
+    if (restStartsAdjunct && srcStart - 1 >= lo && (toks[srcStart - 1].w === ',' || toks[srcStart - 1].k === K.CloseQ || toks[srcStart - 1].k === K.AmbQ)) {
+      // "CONTENT, X said." — content before the source.
+      const s0 = trimStart(toks, lo, srcStart - 2);
+      const e0 = trimEnd(toks, s0, srcStart - 1);
+      if (e0 >= s0 && wordsIn(toks, s0, e0) >= 2) {
+        usedCue[c] = 1;
+        drafts.push({ content: [s0, e0], cue: [c, c], source });
+      }
+      continue;
+    }
+    if (cs > restEnd) continue;
+    // "CONTENT1, X said, CONTENT2" — reporting clause in the middle.
+    let s0 = cs;
+    if (srcStart - 1 >= lo && toks[srcStart - 1].w === ',' && toks[c + 1]?.w === ',' && source[0] < c) {
+      const first = trimStart(toks, lo, srcStart - 2);
+      if (wordsIn(toks, first, srcStart - 2) >= 3) s0 = first;
+    }
+    const e0 = clauseEnd(toks, cs, restEnd);
+    if (wordsIn(toks, s0, e0) < 2) continue;
+    // "The coach spoke after the match": a weak cue followed by an adjunct reports nothing.
+    if (s0 === cs && t.p < 0.5 && PREPOSITIONS.has(toks[cs].w)) continue;
+    usedCue[c] = 1;
+    drafts.push({ content: [s0, e0], cue: [c, c], source });
+  }
+}
+
+/** The public records of the drafts, sorted by content start, with UTF-16 spans. */
+function publicRecords(toks: Tok[], drafts: Draft[]): Attribution[] {
+  const order = drafts.map((d, i) => ({ d, i })).sort((a, b) => toks[a.d.content[0]].s - toks[b.d.content[0]].s || a.i - b.i);
+  const indexOf = new Map<Draft, number>();
+  order.forEach(({ d }, k) => indexOf.set(d, k));
+  const out: Attribution[] = [];
+  for (const { d } of order) {
+    const cStart = toks[d.content[0]].s, cEnd = toks[d.content[1]].e;
+    // Direct when every word outside the quotes is the reporting clause itself ("“A,” he said, “B.”").
+    let hasQuote = false, allQuote = true;
+    for (let k = d.content[0]; k <= d.content[1]; k++) {
+      if (toks[k].q >= 0) { hasQuote = true; continue; }
+      if (toks[k].k !== K.Word) continue;
+      const inSource = d.source !== null && k >= d.source[0] && k <= d.source[1];
+      const inCue = d.cue !== null && k >= d.cue[0] && k <= d.cue[1];
+      if (!inSource && !inCue) allQuote = false;
+    }
+    // "Doe is expected to win", "the plan seems to work": the subject of a raising verb is not who holds the view.
+    const sourceless = d.cue !== null && SOURCELESS_CUES.has(toks[d.cue[0]].w);
+    const a: Attribution = {
+      content: { start: cStart, end: cEnd },
+      cue: d.cue ? { start: toks[d.cue[0]].s, end: toks[d.cue[1]].e } : null,
+      source: d.source && !sourceless ? { start: toks[d.source[0]].s, end: toks[d.source[1]].e } : null,
+      kind: hasQuote && allQuote ? 'direct' : hasQuote ? 'mixed' : 'indirect',
+    };
+    if (d.continuesDraft && indexOf.has(d.continuesDraft)) a.continues = indexOf.get(d.continuesDraft);
+    out.push(a);
+  }
+  return out;
+}
+
+/** Contextual cue probabilities (Tok.m), outside quotes only (a quote is the content, never the cue). */
+function scoreCueCandidates(toks: Tok[], sents: ReadonlyArray<[number, number]>): void {
+  for (const [lo, hi] of sents) {
+    let quoteInSentence = false;
+    for (let i = lo; i <= hi; i++) if (toks[i].q >= 0) { quoteInSentence = true; break; }
+    for (let i = lo; i <= hi; i++) {
+      const t = toks[i];
+      // A frequent cue word is taken on its own (below), so only the ambiguous ones need the model.
+      if (t.k === K.Word && t.q < 0 && t.p < CUE_PRECISION) t.m = cueProbability(toks, i, lo, hi, quoteInSentence);
+    }
+  }
+}
+
 function attributionsIn(toks: Tok[]): Attribution[] {
   const quotes = pairQuotes(toks);
   const sents = sentences(toks, quotes);
-  {
-    // Contextual cue probabilities, outside quotes only (a quote is the content, never the cue).
-    for (const [lo, hi] of sents) {
-      let quoteInSentence = false;
-      for (let i = lo; i <= hi; i++) if (toks[i].q >= 0) { quoteInSentence = true; break; }
-      for (let i = lo; i <= hi; i++) {
-        const t = toks[i];
-        // A frequent cue word is taken on its own (below), so only the ambiguous ones need the model.
-        if (t.k === K.Word && t.q < 0 && t.p < CUE_PRECISION) t.m = cueProbability(toks, i, lo, hi, quoteInSentence);
-      }
-    }
-  }
+  scoreCueCandidates(toks, sents);
   const drafts: Draft[] = [];
   const usedCue = new Uint8Array(toks.length);
 
@@ -947,16 +1264,7 @@ function attributionsIn(toks: Tok[]): Attribution[] {
         }
       }
     }
-    // The drafts of this sentence, without copying them (this runs for every cue).
-    const findInSentence = (pred: (d: Draft) => boolean): Draft | undefined => {
-      for (let k = before; k < drafts.length; k++) if (pred(drafts[k])) return drafts[k];
-      return undefined;
-    };
-    const inSentence = (pred: (d: Draft) => boolean): boolean => findInSentence(pred) !== undefined;
-    const lastSourceInSentence = (): [number, number] | null => {
-      for (let k = drafts.length - 1; k >= before; k--) if (drafts[k].source) return drafts[k].source;
-      return null;
-    };
+    const scan: SentenceScan = { toks, quotes, lo, hi, cues, usedCue, drafts, before };
     {
       // "As one official put it, …" / "…, as Jane Doe noted." — a fronted or trailing "as"-clause names the source.
       const asClause = hasAs ? asReportingClause(toks, lo, hi, cues) : null;
@@ -965,242 +1273,26 @@ function attributionsIn(toks: Tok[]): Attribution[] {
         drafts.push(asClause);
       }
     }
-    for (const qi of sentQuotes) {
-      const qu = quotes[qi];
-      if (inSentence((d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
-      // “…,” X said / “…,” said X
-      let j = qu.close + 1;
-      while (j <= hi && toks[j].k === K.Punct && (toks[j].w === ',' || toks[j].w === '—' || toks[j].w === '-' || toks[j].w === '–')) j++;
-      let found: Draft | null = null;
-      if (j <= hi && toks[j].q < 0) {
-        // cue first: "said Mr. Smith"
-        const c = cues.find((x) => x >= j && x <= j + 1 && !usedCue[x]);
-        const commaAfterQuote = quoteOpensReportingClause(toks, qu);
-        if (c !== undefined && toks[c].w !== 'according' && commaAfterQuote && !toks[c].w.endsWith('ing')) {
-          const np = invertedSource(toks, c, hi);
-          // "…,” he said" is caught below; here only inverted order.
-          if (np && c === j) { found = { content: [qu.open, qu.close], cue: [c, c], source: np }; }
-        }
-        if (!found) {
-          for (const c2 of cues) {
-            if (c2 <= j || c2 > j + 14 || usedCue[c2] || toks[c2].w === 'according') continue;
-            const subj = subjectBefore(toks, c2, j);
-            if (subj && subj[0] === j) { found = { content: [qu.open, qu.close], cue: [c2, c2], source: subj }; }
-            break;
-          }
-        }
-        if (!found && commaAfterQuote) {
-          // "“…,” Jane Doe, 30, of Raleigh, who was among those polled, said …": a source with several appositions.
-          const c2 = cues.find((x) => x > j + 1 && !usedCue[x]);
-          if (c2 !== undefined && c2 <= j + 40 && toks[c2].p >= 0.5 && toks[c2].w !== 'according' && !toks[c2].w.endsWith('ing') && (toks[j].cap || SUBJECT_PRONOUNS.has(toks[j].w))) {
-            let s1 = c2 - 1;
-            while (s1 > j && toks[s1].k === K.Word && AUX.has(toks[s1].w) && !RELATIVE.has(toks[s1].w)) s1--;
-            let clean = toks[s1].w === ',' || toks[s1].k === K.Word;
-            for (let k = j; k <= s1 && clean; k++) if (toks[k].q >= 0 || isTerminal(toks[k]) && !(k > j && toks[k - 1].e === toks[k].s && (ABBREV.has(toks[k - 1].w) || toks[k - 1].w.length <= 2))) clean = false;
-            // The source opens with a bare name closed by a comma ("Jane Doe, 30, …"), not a clause of the narrator.
-            let comma = j + 1;
-            while (comma < s1 && toks[comma].w !== ',') comma++;
-            if (clean && s1 > j && comma < s1 && isBareName(toks, j, comma - 1)) found = { content: [qu.open, qu.close], cue: [c2, c2], source: [j, s1] };
-          }
-        }
-        if (!found && commaAfterQuote) {
-          const loose = looseCueAfterQuote(toks, j, hi);
-          if (loose) found = { content: [qu.open, qu.close], cue: [loose.cue, loose.cue], source: loose.source };
-        }
-      }
-      if (!found) {
-        // X said: “…”  /  X told reporters, “…”
-        let b = qu.open - 1;
-        while (b >= lo && toks[b].k === K.Punct && (toks[b].w === ',' || toks[b].w === ':' || toks[b].w === '—' || toks[b].w === '-')) b--;
-        for (let c = b; c >= lo && c >= b - 4; c--) {
-          if (toks[c].q >= 0) break;
-          if (!cues.includes(c) || usedCue[c]) continue;
-          const participle = toks[c - 1]?.w === ',' && toks[c].w.endsWith('ing');
-          const subj = participle ? lastSourceInSentence() ?? sentenceSubject(toks, lo, c) : subjectBefore(toks, c, lo);
-          // "…, said Jane Doe: “…”": an inverted name between cue and quote.
-          const src = subj ?? (toks[c + 1]?.cap && toks[c].p >= 0.5 ? nounPhraseRight(toks, c + 1, b, 8) : null);
-          if (!subj && !src) continue;
-          // Content continues to the sentence end when the quote is followed by more of the clause.
-          // "X called the plan “a gift to polluters”": the words between cue and quote belong to the content.
-          let cs = qu.open;
-          if (subj && b === qu.open - 1 && b > c) {
-            const k = skipAfterCue(toks, c + 1, b, toks[c].w);
-            if (k <= b && toks[k].k === K.Word && !toks.slice(k, b + 1).some((x) => x.k !== K.Word)) cs = k;
-          }
-          found = { content: [cs, qu.close], cue: [c, c], source: subj ?? src };
-          break;
-        }
-      }
-      if (!found && toks[qu.open - 1]?.w === ':' && qu.open - 2 >= lo && toks[qu.open - 1].q < 0) {
-        // "Senator Jane Doe: “…”" — a colon as the cue after a bare name.
-        const np = nounPhraseLeft(toks, qu.open - 2, lo, 8);
-        if (np && np[0] === trimStart(toks, lo, np[1])) found = { content: [qu.open, qu.close], cue: [qu.open - 1, qu.open - 1], source: np };
-      }
-      if (found) {
-        // "“A,” he said, “B.”": the second part belongs to the same statement.
-        const c = found.cue![0];
-        if (c > qu.close) {
-          let k = Math.max(c, found.source![1]) + 1;
-          while (k <= hi && toks[k].k === K.Punct && toks[k].q < 0) k++;
-          if (k <= hi && toks[k].q >= 0 && quotes[toks[k].q].open === k) {
-            found.content = [qu.open, quotes[toks[k].q].close];
-          } else if (k <= hi && toks[k].k === K.Word) {
-            // "“A,” he said, adding that …" is a separate cue; a plain clause continues the statement.
-            const end = trimEnd(toks, k, hi);
-            if (found.source![0] < c && !toks[k].cap && !cues.some((x) => x >= k && x <= end) && wordsIn(toks, k, end) >= 3 && toks[k - 1].w === ',') found.content = [qu.open, clauseEnd(toks, k, end)];
-          }
-        } else {
-          // "X said the plan was “a disaster” for …": quote inside a longer clause.
-          // ", and said …" after the quote starts the speaker's next statement.
-          const end = clauseEnd(toks, qu.close, trimEnd(toks, qu.close, hi));
-          if (end > qu.close && wordsIn(toks, qu.close + 1, end) >= 1 && toks[qu.close + 1]?.w !== '.' ) found.content = [qu.open, end];
-        }
-        usedCue[found.cue![0]] = 1;
-        drafts.push(found);
-      }
-    }
-
-    // Indirect speech around remaining cues.
-    // Strongest cues first, so that "said" claims its clause before a weaker cue inside it.
-    const byStrength = cues.length > 1 ? [...cues].sort((a, b) => toks[b].p - toks[a].p || a - b) : cues;
-    for (const c of byStrength) {
-      if (usedCue[c]) continue;
-      // A cue inside a found statement or inside a source's relative clause ("a diplomat who asked …") is not a new statement.
-      // "…, compared with 23 percent who said …": a strong cue after a relative pronoun is a statement of its own.
-      const relativeCue = toks[c].p >= 0.8 && RELATIVE.has(toks[c - 1]?.w);
-      if (!relativeCue && inSentence((d) => c >= d.content[0] && c <= d.content[1])) continue;
-      // "Jane Doe, who said …, said …": a strong cue in the source's relative clause is a statement of its own
-      // (source "who"), ending with the clause; any other cue inside a source is not.
-      const hostSource = findInSentence((d) => d.source !== null && c >= d.source[0] && c <= d.source[1])?.source ?? null;
-      if (hostSource && !(toks[c].p >= 0.8 && RELATIVE.has(toks[c - 1]?.w))) continue;
-      const clauseLimit = hostSource ? trimEnd(toks, c, hostSource[1]) : hi;
-      const t = toks[c];
-      if (t.w === 'according') {
-        const np = nounPhraseRight(toks, c + 2, hi, 14);
-        if (!np) continue;
-        let npEnd = np[1];
-        // "…, according to a lawsuit filed in Manhattan by Jane Doe, a former minister.": a sentence-final
-        // source runs to the sentence end, its modifiers and appositions included.
-        if (c - 1 >= lo && toks[c - 1].w === ',') {
-          const end = trimEnd(toks, np[1], hi);
-          let clean = end - np[0] <= 45;
-          for (let k = np[1] + 1; k <= end && clean; k++) if (toks[k].q >= 0 || (toks[k].k === K.Word && toks[k].w === 'that' && toks[k - 1].w === ',')) clean = false;
-          if (clean) np[1] = end;
-          npEnd = np[1];
-        }
-        // Content: the rest of the sentence on the other side of the comma.
-        let content: [number, number] | null = null;
-        const npAtEnd = trimEnd(toks, np[1], hi) === np[1] && c - 1 > lo + 1;
-        if ((c - 1 >= lo && toks[c - 1].w === ',') || npAtEnd) {
-          const s0 = trimStart(toks, lo, c - 1);
-          const e0 = trimEnd(toks, s0, c - 1);
-          if (e0 >= s0) content = [s0, e0];
-        } else {
-          let k = npEnd + 1;
-          while (k <= hi && toks[k].q < 0 && toks[k].w !== ',') k++;
-          npEnd = k - 1;
-          const s0 = trimStart(toks, k, hi);
-          const e0 = trimEnd(toks, s0, hi);
-          if (e0 >= s0) content = [s0, e0];
-        }
-        if (content && wordsIn(toks, content[0], content[1]) >= 2) {
-          usedCue[c] = 1;
-          drafts.push({ content, cue: [c, c + 1], source: [np[0], npEnd] });
-        }
-        continue;
-      }
-      // "…, saying …": a participle's source is the sentence subject, never the phrase before the comma.
-      // "… by saying …", "While noting …, he …": a participle after a preposition also reports the subject's words.
-      const participle = (toks[c - 1]?.w === ',' || (PARTICIPLE_PREPOSITIONS.has(toks[c - 1]?.w) && toks[c - 1].q < 0)) && t.w.endsWith('ing');
-      {
-        // Passive: "Cruz was endorsed on Friday by Carly Fiorina" — the agent after "by" is the source, the subject the content.
-        const passive = passiveAgent(toks, c, lo, hi);
-        if (passive) {
-          usedCue[c] = 1;
-          drafts.push(passive);
-          continue;
-        }
-      }
-      let subj = participle ? lastSourceInSentence() ?? sentenceSubject(toks, lo, c) : subjectBefore(toks, c, lo);
-      if (!subj) {
-        // "Doe met voters and later said …", "… but added …", "saying A and arguing B": a second verb of the same subject.
-        let k = c - 1;
-        while (k > lo && toks[k].k === K.Word && AUX.has(toks[k].w) && !RELATIVE.has(toks[k].w)) k--;
-        const conj = toks[k]?.w;
-        if (k > lo && (conj === 'and' || conj === 'but') && (!t.w.endsWith('ing') || toks[k - 1]?.k === K.Word || toks[k - 1]?.q >= 0)) subj = lastSourceInSentence() ?? sentenceSubject(toks, lo, k);
-      }
-      let after = c + 1;
-      let source: [number, number] | null = subj;
-      let inverted = false;
-      // Inverted: "…, said Mr. Smith." — source after the cue, content before it.
-      if (!subj && !participle && c - 1 >= lo && toks[c - 1].w === ',') {
-        const np = invertedSource(toks, c, hi);
-        if (np) { source = np; after = np[1] + 1; inverted = true; }
-      }
-      if (!source && !participle && (toks[c - 1]?.w === ',' || toks[c - 1]?.k === K.CloseQ || toks[c - 1]?.k === K.AmbQ)) {
-        // "Mr. Brandt, citing ''the old charter,'' said …": the name opening the sentence, past a participial phrase.
-        const s0 = trimStart(toks, lo, c - 1);
-        let comma = s0 + 1;
-        while (comma < c && comma < s0 + 6 && toks[comma].w !== ',') comma++;
-        if (comma < c - 1 && toks[comma].w === ',' && isBareName(toks, s0, comma - 1) && !cues.some((x) => x > comma && x < c && toks[x].p >= 0.5 && !toks[x].w.endsWith('ing'))) source = [s0, comma - 1];
-      }
-      if (!source) continue;
-      if (hostSource) {
-        const rs = skipAfterCue(toks, c + 1, clauseLimit, t.w);
-        const re = rs <= clauseLimit ? clauseEnd(toks, rs, clauseLimit) : -1;
-        if (re >= rs && wordsIn(toks, rs, re) >= 2) {
-          usedCue[c] = 1;
-          drafts.push({ content: [rs, re], cue: [c, c], source });
-        }
-        continue;
-      }
-      const cs = skipAfterCue(toks, after, hi, t.w);
-      // Is the rest of the sentence only adjuncts ("on Monday.", "in a statement.")?
-      const restEnd = trimEnd(toks, cs, hi);
-      const restStartsAdjunct = inverted || cs > restEnd || (ADJUNCT_START.has(toks[cs].w) && wordsIn(toks, cs, restEnd) <= 6 && !toks.slice(cs, restEnd + 1).some((x) => x.w === 'that' || x.q >= 0));
-      const srcStart = source[0] < c ? source[0] : c;
-      if (restStartsAdjunct && srcStart - 1 >= lo && (toks[srcStart - 1].w === ',' || toks[srcStart - 1].k === K.CloseQ || toks[srcStart - 1].k === K.AmbQ)) {
-        // "CONTENT, X said." — content before the source.
-        const s0 = trimStart(toks, lo, srcStart - 2);
-        const e0 = trimEnd(toks, s0, srcStart - 1);
-        if (e0 >= s0 && wordsIn(toks, s0, e0) >= 2) {
-          usedCue[c] = 1;
-          drafts.push({ content: [s0, e0], cue: [c, c], source });
-        }
-        continue;
-      }
-      if (cs > restEnd) continue;
-      // "CONTENT1, X said, CONTENT2" — reporting clause in the middle.
-      let s0 = cs;
-      if (srcStart - 1 >= lo && toks[srcStart - 1].w === ',' && toks[c + 1]?.w === ',' && source[0] < c) {
-        const first = trimStart(toks, lo, srcStart - 2);
-        if (wordsIn(toks, first, srcStart - 2) >= 3) s0 = first;
-      }
-      const e0 = clauseEnd(toks, cs, restEnd);
-      if (wordsIn(toks, s0, e0) < 2) continue;
-      // "The coach spoke after the match": a weak cue followed by an adjunct reports nothing.
-      if (s0 === cs && t.p < 0.5 && PREPOSITIONS.has(toks[cs].w)) continue;
-      usedCue[c] = 1;
-      drafts.push({ content: [s0, e0], cue: [c, c], source });
-    }
+    quoteAttributions(scan, sentQuotes);
+    indirectAttributions(scan);
 
     // "Trump's claim that …", "her pledge to …", "Doe's attacks on …": a possessor and a nominal cue.
     if (hasNominal) for (const nominal of possessiveNominalCues(toks, lo, hi)) {
-      if (inSentence((d) => d.cue !== null && d.cue[0] === nominal.cue![0])) continue;
-      if (inSentence((d) => d.source !== null && nominal.source![0] >= d.source[0] && nominal.source![0] <= d.source[1])) continue;
+      if (inSentence(scan, (d) => d.cue !== null && d.cue[0] === nominal.cue![0])) continue;
+      if (inSentence(scan, (d) => d.source !== null && nominal.source![0] >= d.source[0] && nominal.source![0] <= d.source[1])) continue;
       drafts.push(nominal);
     }
 
     // "In a Washington Post-ABC News poll this month, 60 percent …": a poll is the source of its findings.
     if (hasIn) for (const poll of pollPhrases(toks, lo, hi)) {
-      if (inSentence((d) => d.source !== null && d.source[0] <= poll.source![1] && poll.source![0] <= d.source[1])) continue;
+      if (inSentence(scan, (d) => d.source !== null && d.source[0] <= poll.source![1] && poll.source![0] <= d.source[1])) continue;
       drafts.push(poll);
     }
 
     // Quotes without a cue of their own.
     for (const qi of sentQuotes) {
       const qu = quotes[qi];
-      if (inSentence((d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
+      if (inSentence(scan, (d) => qu.open >= d.content[0] && qu.open <= d.content[1])) continue;
       if (wordsIn(toks, qu.open, qu.close) < 4) continue;
       const prev = drafts[drafts.length - 1];
       if (!prev || !prev.source) continue;
@@ -1225,34 +1317,7 @@ function attributionsIn(toks: Tok[]): Attribution[] {
     }
   }
 
-  // Build the public records, sorted by content start.
-  const order = drafts.map((d, i) => ({ d, i })).sort((a, b) => toks[a.d.content[0]].s - toks[b.d.content[0]].s || a.i - b.i);
-  const indexOf = new Map<Draft, number>();
-  order.forEach(({ d }, k) => indexOf.set(d, k));
-  const out: Attribution[] = [];
-  for (const { d } of order) {
-    const cStart = toks[d.content[0]].s, cEnd = toks[d.content[1]].e;
-    // Direct when every word outside the quotes is the reporting clause itself ("“A,” he said, “B.”").
-    let hasQuote = false, allQuote = true;
-    for (let k = d.content[0]; k <= d.content[1]; k++) {
-      if (toks[k].q >= 0) { hasQuote = true; continue; }
-      if (toks[k].k !== K.Word) continue;
-      const inSource = d.source !== null && k >= d.source[0] && k <= d.source[1];
-      const inCue = d.cue !== null && k >= d.cue[0] && k <= d.cue[1];
-      if (!inSource && !inCue) allQuote = false;
-    }
-    // "Doe is expected to win", "the plan seems to work": the subject of a raising verb is not who holds the view.
-    const sourceless = d.cue !== null && SOURCELESS_CUES.has(toks[d.cue[0]].w);
-    const a: Attribution = {
-      content: { start: cStart, end: cEnd },
-      cue: d.cue ? { start: toks[d.cue[0]].s, end: toks[d.cue[1]].e } : null,
-      source: d.source && !sourceless ? { start: toks[d.source[0]].s, end: toks[d.source[1]].e } : null,
-      kind: hasQuote && allQuote ? 'direct' : hasQuote ? 'mixed' : 'indirect',
-    };
-    if (d.continuesDraft && indexOf.has(d.continuesDraft)) a.continues = indexOf.get(d.continuesDraft);
-    out.push(a);
-  }
-  return out;
+  return publicRecords(toks, drafts);
 }
 
 /**

@@ -18,7 +18,7 @@
  * Offsets here are UTF-16 indices (the extractor converts to code points).
  */
 import type { SpeakerKind } from '../sidecar/model';
-import type { Attribution, AttributionSpan, LowerCasedToken } from './attribution';
+import { COPIED_SLICE_LENGTH, type Attribution, type AttributionSpan, type LowerCasedToken } from './attribution';
 import {
   ABBREVIATIONS, ANON_DETERMINERS, ANON_HEADS, ANON_NEEDS_QUALIFIER, ANON_QUALIFIERS, CALENDAR,
   DEMONYM_GROUPS, DESCRIPTION_MODIFIERS, FEMALE_FIRST_NAMES, FEMALE_ROLES, GROUP_DETERMINERS, GROUP_HEADS,
@@ -80,6 +80,19 @@ function isUpper(text: string, i: number): boolean {
 }
 
 /**
+ * `text.slice(s, e).toLowerCase()`, without the toLowerCase call when the slice is lower-case ASCII already
+ * (most words): in two-byte text (any curly quote makes one) V8 lower-cases on a slow path.
+ */
+function lowerCaseSlice(text: string, s: number, e: number): string {
+  if (e - s >= COPIED_SLICE_LENGTH) return text.slice(s, e).toLowerCase();
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && (c <= 90 || c >= 128)) return text.slice(s, e).toLowerCase();
+  }
+  return text.slice(s, e);
+}
+
+/**
  * `known`: tokens of the same text from findAttributions, in text order; a word spanning exactly the
  * same characters takes its lower-cased text from there rather than lower-casing it again.
  */
@@ -126,7 +139,7 @@ function tokenize(text: string, known: readonly LowerCasedToken[]): Tok[] {
     let e = i;
     while (next < known.length && known[next].s < s) next++;
     const same = next < known.length && known[next].s === s && known[next].e === e && known[next].k === 0;
-    let lower = same ? known[next].w : text.slice(s, e).toLowerCase();
+    let lower = same ? known[next].w : lowerCaseSlice(text, s, e);
     let endsSentence = false;
     if (text.charCodeAt(e) === 46) {
       // "Mr.", "Lt.", "J.", "U.S.": the period belongs to the abbreviation and ends no sentence.
@@ -734,39 +747,9 @@ class Clusterer {
       if (m.absorbed || m.cluster >= 0) continue;
       switch (m.kind) {
         case 'person':
-        case 'weak': {
-          const w = m.last;
-          let cands = (surnames.get(w) ?? []).filter((id) => compatible(this.clusters[id].gender, m.gender) && this.clusters[id].mentions[0].nameTokens >= 2);
-          // A first name alone ("Hillary"), or a family name written first ("Mr. Xi" after "Xi Jinping").
-          if (cands.length === 0 && !(surnames.get(w) ?? []).some((id) => this.clusters[id].mentions[0].nameTokens >= 2)) {
-            cands = (firstNames.get(w) ?? []).filter((id) => compatible(this.clusters[id].gender, m.gender));
-          }
-          if (m.definite && m.nameTokens >= 2) cands = [];
-          if (m.definite && cands.length === 0) {
-            // "the Trump campaign" joins Trump; "the Latest", "the Commission" are no one's name.
-            const key = `l:${fold(m.surface)}`;
-            const same = this.byKey.get(key);
-            m.kind = 'place';
-            if (same !== undefined) this.join(m, same); else this.add(m, key);
-            break;
-          }
-          if (cands.length > 0) {
-            const id = this.pick(cands, m.s);
-            this.join(m, id);
-            this.clusters[id].bareUsed = true;
-            break;
-          }
-          // No full name in the text: one cluster per surname and gender ("Mrs. Trump" apart from "Mr. Trump").
-          const key = `b:${w}:${m.gender}`;
-          const other = m.gender === '' ? [`b:${w}:m`, `b:${w}:f`].map((k) => this.byKey.get(k)).filter((x): x is number => x !== undefined) : [];
-          const same = this.byKey.get(key) ?? (other.length === 1 ? other[0] : undefined) ?? (m.gender ? this.byKey.get(`b:${w}:`) : undefined);
-          if (same !== undefined && compatible(this.clusters[same].gender, m.gender)) this.join(m, same);
-          else {
-            const id = this.add(m, key);
-            (surnames.get(w) ?? surnames.set(w, []).get(w)!).push(id);
-          }
+        case 'weak':
+          this.clusterName(m, surnames, firstNames);
           break;
-        }
         case 'role': {
           // "the French president" → the person whose role ends with these words.
           const id = this.latestWithRole(m.head, m.s);
@@ -783,7 +766,8 @@ class Clusterer {
           let id = this.byKey.get(key);
           if (id === undefined) {
             // "Foreign Ministry" after "Russian Foreign Ministry".
-            const ends = this.orgKeys.filter((k) => k.endsWith(' ' + key.slice(2)));
+            const name = ' ' + key.slice(2);
+            const ends = this.orgKeys.filter((k) => k.endsWith(name));
             if (ends.length === 1) id = this.byKey.get(ends[0]);
           }
           if (id !== undefined) this.join(m, id); else { this.add(m, key); this.orgKeys.push(key); }
@@ -814,6 +798,44 @@ class Clusterer {
           break;
         }
       }
+    }
+  }
+
+  /**
+   * A person or a capitalised name not yet in a cluster: joins the full name it shortens, else the
+   * cluster of the same bare surname. (A method of its own, like the other long steps, so that the
+   * compiled code of run() is small and is not recompiled whole when a rare case first comes up.)
+   */
+  private clusterName(m: Mention, surnames: Map<string, number[]>, firstNames: Map<string, number[]>): void {
+    const w = m.last;
+    let cands = (surnames.get(w) ?? []).filter((id) => compatible(this.clusters[id].gender, m.gender) && this.clusters[id].mentions[0].nameTokens >= 2);
+    // A first name alone ("Hillary"), or a family name written first ("Mr. Xi" after "Xi Jinping").
+    if (cands.length === 0 && !(surnames.get(w) ?? []).some((id) => this.clusters[id].mentions[0].nameTokens >= 2)) {
+      cands = (firstNames.get(w) ?? []).filter((id) => compatible(this.clusters[id].gender, m.gender));
+    }
+    if (m.definite && m.nameTokens >= 2) cands = [];
+    if (m.definite && cands.length === 0) {
+      // "the Trump campaign" joins Trump; "the Latest", "the Commission" are no one's name.
+      const key = `l:${fold(m.surface)}`;
+      const same = this.byKey.get(key);
+      m.kind = 'place';
+      if (same !== undefined) this.join(m, same); else this.add(m, key);
+      return;
+    }
+    if (cands.length > 0) {
+      const id = this.pick(cands, m.s);
+      this.join(m, id);
+      this.clusters[id].bareUsed = true;
+      return;
+    }
+    // No full name in the text: one cluster per surname and gender ("Mrs. Trump" apart from "Mr. Trump").
+    const key = `b:${w}:${m.gender}`;
+    const other = m.gender === '' ? [`b:${w}:m`, `b:${w}:f`].map((k) => this.byKey.get(k)).filter((x): x is number => x !== undefined) : [];
+    const same = this.byKey.get(key) ?? (other.length === 1 ? other[0] : undefined) ?? (m.gender ? this.byKey.get(`b:${w}:`) : undefined);
+    if (same !== undefined && compatible(this.clusters[same].gender, m.gender)) this.join(m, same);
+    else {
+      const id = this.add(m, key);
+      (surnames.get(w) ?? surnames.set(w, []).get(w)!).push(id);
     }
   }
 
@@ -1027,7 +1049,10 @@ export function analyzeSpeakers(text: string, attributions: readonly Attribution
   function bySurface(): Map<string, number> {
     if (!surfaceIndex) {
       surfaceIndex = new Map();
-      for (const m of live) if (!surfaceIndex.has(fold(m.surface))) surfaceIndex.set(fold(m.surface), m.cluster);
+      for (const m of live) {
+        const surface = fold(m.surface);
+        if (!surfaceIndex.has(surface)) surfaceIndex.set(surface, m.cluster);
+      }
     }
     return surfaceIndex;
   }
