@@ -30,7 +30,14 @@ export class StatusBar implements vscode.Disposable {
 
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), 100);
+    this.timer = setTimeout(() => {
+      // While typing, the analysis is provisional (carried through the edits, its extraction built
+      // only when read): counting it would build it on the UI thread, and its counts cover only the
+      // paragraphs analysed so far. The whole-document analysis follows and schedules this again.
+      const document = vscode.window.activeTextEditor?.document;
+      if (document && this.services.analysis.current(document)?.provisional && this.item.text) return;
+      this.refresh();
+    }, 100);
   }
 
   /** The counts shown, for the test API. */
