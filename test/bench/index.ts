@@ -200,9 +200,13 @@ async function main(): Promise<number> {
   const analyze = extract.find((r) => r.name === 'analyzeDocument') ?? extract[0];
   const analyzeRow = (r: BenchResult): Row => ({
     area: 'extraction (1 core)', measure: `${r.name}, PolNeAR train+dev ${fmt(r.megabytes, 2)} MB`, value: `${fmt(r.medianMBps)} MB/s wall, ${fmt(r.medianCpuMBps)} MB/s per CPU-s`,
-    target: '≥ 5 MB/s', met: check(r.medianCpuMBps >= 5), note: `median of ${r.runs.length} runs`,
+    target: '≥ 5 MB/s', met: check(r.medianCpuMBps >= 5), note: `median of ${r.runs.length} runs after two warm-up passes`,
   });
   rows.push(analyzeRow(analyze));
+  rows.push({
+    area: 'extraction (1 core)', measure: `${analyze.name}, first pass in a fresh process (V8 still compiling)`,
+    value: `${fmt(analyze.firstPassCpuMBps)} MB/s per CPU-s`, target: '', met: '', note: '',
+  });
   for (const r of extract) if (r !== analyze) rows.push({ ...analyzeRow(r), target: '', met: '' });
 
   // 2. Indexing synthetic archives.

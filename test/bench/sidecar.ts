@@ -121,17 +121,24 @@ export async function benchSidecar(corpus: string, claims = 5000, runs = 7): Pro
       t = performance.now();
       serializeSidecar(state.sidecar);
       const serializeMs = performance.now() - t;
-      t = performance.now();
-      await store.update(doc, (draft) => { for (const c of draft.claims) c.updated = `2025-03-${String(13 + r).padStart(2, '0')}T10:00:00Z`; }, { documentText: text });
-      const saveAllMs = performance.now() - t;
       if (r === 0) { // warm-up
         firstLoadMs = loadMs;
         firstSaveMs = saveMs;
         continue;
       }
-      loads.push(loadMs); resolves.push(resolveMs); saves.push(saveMs); saveAgains.push(saveAgainMs); saveAlls.push(saveAllMs); serializes.push(serializeMs);
+      loads.push(loadMs); resolves.push(resolveMs); saves.push(saveMs); saveAgains.push(saveAgainMs); serializes.push(serializeMs);
       savePaths.entryWise += paths.entryWise;
       savePaths.whole += paths.whole;
+    }
+    // Saves that change every claim run in a loop of their own: each leaves a second of garbage
+    // behind, which would otherwise be collected during the next one-change save and measured there.
+    for (let r = 0; r <= runs; r++) {
+      const store = new AnnotationStore(fs, { author: () => 'bench' });
+      await store.load(doc);
+      store.get(doc, text);
+      const t = performance.now();
+      await store.update(doc, (draft) => { for (const c of draft.claims) c.updated = `2025-03-${String(13 + r).padStart(2, '0')}T10:00:00Z`; }, { documentText: text });
+      if (r > 0) saveAlls.push(performance.now() - t);
     }
     return {
       claims,
