@@ -38,6 +38,18 @@ const edit = (text: string, at: number, remove: number, insert: string): { chang
   text: text.slice(0, at) + insert + text.slice(at + remove),
 });
 
+/**
+ * An edit at code-point positions drawn by a property (wrapped into the text), given in UTF-16 as
+ * an editor would give it.
+ */
+const editAtCodePoints = (text: string, at: number, remove: number, insert: string): { change: TextChange; text: string } => {
+  const offsets = new OffsetMap(text);
+  const start = at % (offsets.codePointLength + 1);
+  const end = Math.min(offsets.codePointLength, start + remove);
+  const start16 = offsets.toUtf16(start);
+  return edit(text, start16, offsets.toUtf16(end) - start16, insert);
+};
+
 describe('incremental: an extraction through edits', () => {
   const text = article();
   const full = analyzeDocument(text);
@@ -185,11 +197,7 @@ describe('incremental: live extraction of an open document', () => {
       let eager = completeExtraction(text, full);
       let currentText = text;
       for (const [at, remove, insert] of steps) {
-        const current = new OffsetMap(currentText);
-        const s = at % (current.codePointLength + 1);
-        const e = Math.min(current.codePointLength, s + remove);
-        const start16 = current.toUtf16(s);
-        const { change, text: after } = edit(currentText, start16, current.toUtf16(e) - start16, insert);
+        const { change, text: after } = editAtCodePoints(currentText, at, remove, insert);
         const before = lazy.itemsIn([[0, Infinity]]);
         const update = applyEdit(lazy, [change], after, extractAttributions, SMALL)!;
         // What changed, beyond moving with the text, is inside the regions the update gives.
@@ -235,12 +243,7 @@ describe('incremental: live extraction of an open document', () => {
       let live = completeExtraction(text, full);
       let currentText = text;
       for (const [at, remove, insert] of steps) {
-        const current = new OffsetMap(currentText);
-        // Edits at code-point positions, given in UTF-16 as an editor would.
-        const s = at % (current.codePointLength + 1);
-        const e = Math.min(current.codePointLength, s + remove);
-        const start16 = current.toUtf16(s);
-        const { change, text: after } = edit(currentText, start16, current.toUtf16(e) - start16, insert);
+        const { change, text: after } = editAtCodePoints(currentText, at, remove, insert);
         const result = applyEdit(live, [change], after, extractAttributions, SMALL);
         assert.ok(result, 'a valid change was refused');
         assert.equal(result.live.offsets.codePointLength, new OffsetMap(after).codePointLength);

@@ -18,15 +18,23 @@ const DOCS: Record<string, string> = {
 
 const asJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
 
-describe('index files: extractions stay on disk', () => {
-  let dir: string;
+/** A fresh folder for each test, and the extraction stores opened in it, closed and removed after it. */
+function scratchFolder(prefix: string): { dir: () => string; store: () => FileExtractionStore } {
+  let dir = '';
   const stores: FileExtractionStore[] = [];
-  const store = () => { const s = new FileExtractionStore(dir); stores.push(s); return s; };
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'claimlens-indexfile-')); });
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), prefix)); });
   afterEach(() => {
     for (const s of stores.splice(0)) s.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
+  return { dir: () => dir, store: () => { const s = new FileExtractionStore(dir); stores.push(s); return s; } };
+}
+
+describe('index files: extractions stay on disk', () => {
+  const scratch = scratchFolder('claimlens-indexfile-');
+  const store = scratch.store;
+  let dir = '';
+  beforeEach(() => { dir = scratch.dir(); });
 
   function built(s = store()) {
     const index = new CorpusIndex({ store: s });
@@ -152,14 +160,10 @@ describe('index files: extractions stay on disk', () => {
 });
 
 describe('index files: changes appended instead of rewriting', () => {
-  let dir: string;
-  const stores: FileExtractionStore[] = [];
-  const store = () => { const s = new FileExtractionStore(dir); stores.push(s); return s; };
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'claimlens-changes-')); });
-  afterEach(() => {
-    for (const s of stores.splice(0)) s.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = scratchFolder('claimlens-changes-');
+  const store = scratch.store;
+  let dir = '';
+  beforeEach(() => { dir = scratch.dir(); });
 
   const extraction = (text: string) => analyzeDocument(text);
   /** The same edits, to any index. */
