@@ -121,7 +121,8 @@ function indexFor(model: LoadedModel): ModelIndex {
     weights: model.weights,
     marks: new Int32Array(model.size),
     // Bounded like the stem cache: news vocabulary is large, memory is not.
-    words: new WordTable((lower) => wordInfo(model, lower), 50_000),
+    // Tagged 1 when cue-relevant: preparing a sentence reads that of every token (see PreparedSentence).
+    words: new WordTable((lower) => wordInfo(model, lower), 50_000, (info) => (info.cueRelevant ? 1 : 0)),
     mark: 0,
     bias: get('bias'),
     dist: DISTANCE_BUCKETS.map((d) => get(`dist=${d}`)),
@@ -187,12 +188,12 @@ interface Region {
   words: WordInfo[];
   from: number;
   to: number;
-  nextRelevant: Int32Array;
+  nextRelevant: number[];
 }
 
 /** For each index, the first cue-relevant word at or after it. */
-function relevantIndex(words: WordInfo[]): Int32Array {
-  const next = new Int32Array(words.length + 1);
+function relevantIndex(words: WordInfo[]): number[] {
+  const next = new Array<number>(words.length + 1);
   next[words.length] = words.length;
   for (let i = words.length - 1; i >= 0; i--) next[i] = words[i].cueRelevant ? i : next[i + 1];
   return next;
@@ -228,6 +229,8 @@ const UNKNOWN = -2;
 
 /** Class scores of the pair being classified (one pair at a time: classification never nests). */
 const scores = new Float64Array(K);
+/** exp(score - max) of each class of that pair. */
+const expScratch = new Float64Array(K);
 
 /** One sentence, tokenised once, against which any pair of entity spans can be classified. */
 export class PreparedSentence {
@@ -235,21 +238,33 @@ export class PreparedSentence {
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private readonly words: WordInfo[] = [];
-  private readonly nextRelevant: Int32Array;
+  private readonly nextRelevant: number[];
   /**
    * The bb: row of the sentence's tokens i and i + 1 once asked for (UNKNOWN before, -1 when the
    * model has none): the pairs of one sentence share most of the words between them.
    */
-  private readonly bigramRows: Int32Array;
+  private readonly bigramRows: number[];
   private mark = 0;
 
   constructor(readonly sentence: string, model: LoadedModel = shippedModel()) {
     const index = (this.index = indexFor(model));
     const { starts, ends, words } = this;
     scanTokens(sentence, starts, ends);
-    for (let k = 0; k < starts.length; k++) words.push(index.words.get(sentence, starts[k], ends[k]));
-    this.nextRelevant = relevantIndex(words);
-    this.bigramRows = new Int32Array(words.length).fill(UNKNOWN);
+    const table = index.words;
+    const count = starts.length;
+    // Whether each word is cue-relevant, from the table's tags: most words of a sentence are used
+    // for nothing else, and reading the flag from their info objects costs a cache miss apiece.
+    // (Plain arrays here and below: a typed array costs more to make than these few numbers.)
+    const relevant: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const entry = table.entry(sentence, starts[k], ends[k]);
+      words.push(table.info(entry));
+      relevant.push(table.tag(entry));
+    }
+    const next = (this.nextRelevant = new Array<number>(count + 1));
+    next[count] = count;
+    for (let k = count - 1; k >= 0; k--) next[k] = relevant[k] ? k : next[k + 1];
+    this.bigramRows = new Array<number>(count).fill(UNKNOWN);
   }
 
   /** The bb: row of tokens i and i + 1 of a region. */
@@ -370,7 +385,7 @@ export class PreparedSentence {
     let max = -Infinity;
     for (let c = 0; c < K; c++) max = Math.max(max, scores[c]);
     let total = 0;
-    const exps = new Array<number>(K);
+    const exps = expScratch;
     for (let c = 0; c < K; c++) {
       exps[c] = Math.exp(scores[c] - max);
       total += exps[c];
@@ -425,19 +440,10 @@ export class PreparedSentence {
     if (x >= y) return EMPTY;
     const { starts, ends } = this;
     const n = starts.length;
-    // First token ending after x.
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ends[mid] <= x) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = lo;
+    const k = firstEndingAfter(ends, x, 0);
     if (k === n || starts[k] >= x) {
       // x falls between tokens: the common case, where y usually does too.
-      let end = k;
-      while (end < n && ends[end] <= y) end++;
+      const end = firstEndingAfter(ends, y, k);
       if (end === n || starts[end] >= y) return { words: this.words, from: k, to: end, nextRelevant: this.nextRelevant };
     }
     // A bound inside a token: the slice itself is tokenised (by the scanner, which finds what the
@@ -451,6 +457,21 @@ export class PreparedSentence {
     for (let t = 0; t < sliceStarts.length; t++) out.push(words.get(slice, sliceStarts[t], sliceEnds[t]));
     return { words: out, from: 0, to: out.length, nextRelevant: relevantIndex(out) };
   }
+}
+
+/**
+ * The first index at or after `from` whose token ends after `offset` (ends.length when none), by
+ * bisection: `ends` ascends, and the left and right regions of a pair span most of the sentence.
+ */
+function firstEndingAfter(ends: number[], offset: number, from: number): number {
+  let lo = from;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -69,7 +69,9 @@ function isUpperCaseLetter(codePoint: number): boolean {
 
 /** The code point at `i` as the u flag reads it: a surrogate pair is one, a lone surrogate is itself. */
 function codePointAt(s: string, i: number): number {
-  return s.codePointAt(i)!;
+  // charCodeAt unless a high surrogate starts here: the engine inlines it, not codePointAt.
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff ? s.codePointAt(i)! : c;
 }
 
 /** UTF-16 length of a code point. */

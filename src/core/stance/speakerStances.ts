@@ -64,7 +64,9 @@ function tokensWithOffsets(text: string): Token[] {
   for (let k = 0; k < starts.length; k++) {
     const start = starts[k];
     const end = ends[k];
-    let word = text.slice(start, end).toLowerCase().replace(/’/g, "'");
+    let word = text.slice(start, end).toLowerCase();
+    // (Tested first: most words have no ’, and the replacement costs an expression run apiece.)
+    if (word.includes('’')) word = word.replace(/’/g, "'");
     // "doesn't" → "does" + "n't", so the negator is a token of its own.
     if (word.endsWith("n't") && word.length > 3) {
       out.push({ text: word.slice(0, -3), stem: stem(word.slice(0, -3)), start, end: start + word.length - 3 });
@@ -183,9 +185,19 @@ const ENTITY_STOP = new Set([
   'Despite', 'After', 'Before', 'As', 'At', 'By', 'With', 'From', 'Beyond', 'Meanwhile', 'Many', 'Some', 'Others', 'Retired', 'Speaking',
 ]);
 
-/** Capitalised runs (names of people, organisations, countries) in a sentence, UTF-16 spans. */
-function namedEntities(sentence: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+/** A name found in a sentence: its UTF-16 span and the sentence's text there. */
+interface NamedEntity {
+  span: [number, number];
+  /**
+   * sentence.slice(span[0], span[1]), made once per sentence: the claims that share the sentence
+   * look it up by this string, whose hash the engine then keeps.
+   */
+  name: string;
+}
+
+/** Capitalised runs (names of people, organisations, countries) in a sentence. */
+function namedEntities(sentence: string): NamedEntity[] {
+  const out: NamedEntity[] = [];
   for (const [runStart, runEnd] of capitalisedRuns(sentence)) {
     // Without a possessive: "Trump's" → "Trump", "Reuters’" → "Reuters".
     let end = runEnd;
@@ -208,13 +220,33 @@ function namedEntities(sentence: string): Array<[number, number]> {
       // (-1 when the run had other white space than one space between its words.)
       start = runStart + run.indexOf(text);
     }
-    if (text.length < 2 || /^[A-Z]\.?$/.test(text)) continue;
+    if (text.length < 2 || isInitial(text)) continue;
     // Adjectives, not parties: "U.S.-brokered", "French-British", a lone "European".
     if (text.includes('-') && (/-\p{Ll}/u.test(text) || /^\p{Lu}\p{L}*-\p{Lu}\p{L}*$/u.test(text))) continue;
-    if ((singleWord || !/\s/.test(text)) && /(?:an|ish|ese|ic)$/.test(text) && !/^(?:Iran|Pakistan|Afghanistan|Sudan|Japan|Taiwan|Oman|Kazakhstan)$/.test(text)) continue;
-    out.push([start, start + text.length]);
+    if ((singleWord || !/\s/.test(text)) && looksLikeNationality(text)) continue;
+    // The name is the span's text: `text` itself, but where the run's words were apart by other
+    // white space than one space (start is then off by one, see above).
+    const spanEnd = start + text.length;
+    out.push({ span: [start, spanEnd], name: singleWord ? text : sentence.slice(start, spanEnd) });
   }
   return out;
+}
+
+/** A lone capital, perhaps with a period: /^[A-Z]\.?$/ without the expression (run on every name). */
+function isInitial(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return first >= 65 && first <= 90 && (text.length === 1 || (text.length === 2 && text.charCodeAt(1) === 46));
+}
+
+/** Countries that end like an adjective of nationality. */
+const COUNTRIES_LIKE_ADJECTIVES = new Set(['Iran', 'Pakistan', 'Afghanistan', 'Sudan', 'Japan', 'Taiwan', 'Oman', 'Kazakhstan']);
+
+/**
+ * "European", "British", "Chinese", "Islamic": /(?:an|ish|ese|ic)$/ but for the countries that end
+ * so, without the expressions (run on every name).
+ */
+function looksLikeNationality(text: string): boolean {
+  return (text.endsWith('an') || text.endsWith('ish') || text.endsWith('ese') || text.endsWith('ic')) && !COUNTRIES_LIKE_ADJECTIVES.has(text);
 }
 
 /** ' or ’ */
@@ -265,7 +297,7 @@ interface SentenceFacts {
   tokens?: Token[];
   qualifier?: RegExpMatchArray | null;
   topicBefore?: string | null;
-  entities?: Array<[number, number]>;
+  entities?: NamedEntity[];
   classifier?: PreparedSentence;
 }
 
@@ -378,9 +410,8 @@ export function computeStances(text: string, extraction: { speakers: ExtractedSp
     const speakerSpan = speakerSpanIn(sentence, sStart, claim, speaker, map);
     if (speakerSpan) {
       const seen = new Set<string>();
-      for (const entity of (facts.entities ??= namedEntities(sentence))) {
+      for (const { span: entity, name } of (facts.entities ??= namedEntities(sentence))) {
         if (entity[0] < speakerSpan[1] && speakerSpan[0] < entity[1]) continue;
-        const name = sentence.slice(entity[0], entity[1]);
         let target = resolved.get(name);
         if (target === undefined) resolved.set(name, (target = resolveEntity(name, extraction.speakers, (lastWords ??= extraction.speakers.map((x) => x.name.split(/\s+/).pop())))));
         if (!target || target === speaker.name || speaker.aliases.includes(target) || seen.has(target)) continue;

@@ -90,21 +90,27 @@ function topicPatterns(): Array<{ canonical: string; sign: 1 | -1; global: RegEx
 }
 
 /**
- * Words of which every topic pattern contains one (the patterns' fixed words: "sanctions", "troops",
- * "truce", "them" of "lift them" …), so that text with none of them names no topic. Single words
- * only: the patterns' spaces may be quote marks in the text, which matching turns into spaces.
- * Keep in step with TOPICS.
+ * Words of which every topic pattern but "lift them" / "ease them" contains one (the patterns' fixed
+ * words: "sanctions", "troops", "truce" …), so that text with none of them names no such topic.
+ * Single words only: the patterns' spaces may be quote marks in the text, which matching turns into
+ * spaces. Keep in step with TOPICS.
  */
-const TOPIC_WORDS = ['sanction', 'them', 'troop', 'soldier', 'force', 'boots', 'deployment', 'coalition', 'cease', 'truce', 'armistice', 'peace', 'military', 'weapons', 'arms'];
+const TOPIC_WORDS = ['sanction', 'troop', 'soldier', 'force', 'boots', 'deployment', 'coalition', 'cease', 'truce', 'armistice', 'peace', 'military', 'weapons', 'arms'];
 /** Any of TOPIC_WORDS (plain letters: no escaping needed). */
 const ANY_TOPIC_WORD = new RegExp(TOPIC_WORDS.join('|'));
+/**
+ * The fixed words of the pattern "lift them" / "ease them" besides "them": "them" is common, and
+ * alone it would send some 70 % more sentences of news text through every pattern.
+ */
+const LIFT_OR_EASE = /lift|eas/;
 
 /**
- * False when the lower-cased text contains no TOPIC_WORDS, hence no topic: most sentences, which
- * this tells apart with one search for plain words instead of the joined topic patterns.
+ * False when the lower-cased text contains no TOPIC_WORDS, nor "them" with "lift" or "eas", hence
+ * no topic: most sentences, which this tells apart with a search for plain words instead of the
+ * topic patterns.
  */
 function mayNameTopic(lower: string): boolean {
-  return ANY_TOPIC_WORD.test(lower);
+  return ANY_TOPIC_WORD.test(lower) || (lower.includes('them') && LIFT_OR_EASE.test(lower));
 }
 
 /**

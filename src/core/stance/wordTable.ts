@@ -12,6 +12,11 @@
  *
  * (The extraction tokenisers keep slice-and-lower-case: their lexicons are small
  * enough to stay in the processor's cache, where a table of every word met is not.)
+ *
+ * Each word may also carry a small number, its tag (`tagOf` its info), kept in an
+ * array of its own: a caller that needs one fact about every token of a text
+ * (say, whether the word can matter at all) reads it there, without touching
+ * each word's info object, which for a rare word is a cache miss.
  */
 export class WordTable<Info> {
   /**
@@ -21,20 +26,31 @@ export class WordTable<Info> {
   private slots = new Int32Array(2 << 12);
   private readonly words: string[] = [];
   private readonly infos: Info[] = [];
+  /** tags[e] is tagOf(infos[e]). */
+  private readonly tags: number[] = [];
 
   /**
    * @param describe what the caller keeps about a word (given lower-cased)
    * @param limit entries kept before the table starts afresh: news vocabulary is large, memory is not
+   * @param tagOf the small integer (see `tag`) kept beside a word's info; 0 for every word by default
    */
-  constructor(private readonly describe: (lower: string) => Info, private readonly limit = 100_000) {}
+  constructor(private readonly describe: (lower: string) => Info, private readonly limit = 100_000, private readonly tagOf: (info: Info) => number = () => 0) {}
 
   /** The info of `text.slice(start, end).toLowerCase()`. */
   get(text: string, start: number, end: number): Info {
+    return this.infos[this.entry(text, start, end)];
+  }
+
+  /**
+   * The entry number of `text.slice(start, end).toLowerCase()`, filed now if new: the key to `info`
+   * and `tag`, to be used at once (filing a later word may start the table afresh).
+   */
+  entry(text: string, start: number, end: number): number {
     let hash = FNV_OFFSET;
     for (let i = start; i < end; i++) {
       let c = text.charCodeAt(i);
       if (c >= 65 && c <= 90) c += 32;
-      else if (c > 127) return this.getLower(text.slice(start, end).toLowerCase());
+      else if (c > 127) return this.entryOfLower(text.slice(start, end).toLowerCase());
       hash = Math.imul(hash ^ c, FNV_PRIME);
     }
     const length = end - start;
@@ -53,39 +69,56 @@ export class WordTable<Info> {
         if (word.charCodeAt(k) !== c) break;
         k++;
       }
-      if (k === length) return this.infos[entry];
+      if (k === length) return entry;
     }
+  }
+
+  /** The info of entry `entry` (see `entry`). */
+  info(entry: number): Info {
+    return this.infos[entry];
+  }
+
+  /** The tag of entry `entry` (see `entry`): tagOf its info, read without touching the info. */
+  tag(entry: number): number {
+    return this.tags[entry];
   }
 
   /** The info of a word that is already lower-cased. */
   getLower(lower: string): Info {
+    return this.infos[this.entryOfLower(lower)];
+  }
+
+  /** The entry of a word that is already lower-cased, filed now if new. */
+  private entryOfLower(lower: string): number {
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     const hash = hashOf(lower);
     for (let at = hash & mask; ; at = (at + 1) & mask) {
       const entry = slots[2 * at] - 1;
       if (entry < 0) return this.add(lower, hash, at);
-      if (slots[2 * at + 1] === hash && this.words[entry] === lower) return this.infos[entry];
+      if (slots[2 * at + 1] === hash && this.words[entry] === lower) return entry;
     }
   }
 
-  /** Files a new word in the empty slot its probe ended on (`describe` must not use this table). */
-  private add(lower: string, hash: number, slot: number): Info {
+  /** Files a new word in the empty slot its probe ended on, giving its entry (`describe` must not use this table). */
+  private add(lower: string, hash: number, slot: number): number {
     if (this.words.length >= this.limit) {
       this.words.length = 0;
       this.infos.length = 0;
+      this.tags.length = 0;
       this.slots.fill(0);
-      return this.getLower(lower);
+      return this.entryOfLower(lower);
     }
     const info = this.describe(lower);
     this.words.push(lower);
     this.infos.push(info);
+    this.tags.push(this.tagOf(info));
     this.slots[2 * slot] = this.words.length;
     this.slots[2 * slot + 1] = hash;
     // At most half full, so that probes stay short.
     const slotCount = this.slots.length >> 1;
     if (this.words.length * 2 > slotCount) this.rehash(slotCount * 2);
-    return info;
+    return this.words.length - 1;
   }
 
   private rehash(slotCount: number): void {

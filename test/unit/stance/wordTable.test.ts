@@ -15,6 +15,16 @@ describe('WordTable: lower-cased words looked up in place', () => {
     assert.equal(described, new Set(words.map((m) => m[0].toLowerCase())).size);
   });
 
+  it('keeps each word\'s tag beside its info, through growth and past its limit', () => {
+    const table = new WordTable((lower) => ({ lower }), 50, (info) => info.lower.length % 3);
+    const text = Array.from({ length: 120 }, (_, k) => `Word${k} ümlaut${k % 7}`).join(' ');
+    for (const m of text.matchAll(/\S+/gu)) {
+      const entry = table.entry(text, m.index!, m.index! + m[0].length);
+      assert.equal(table.info(entry).lower, m[0].toLowerCase());
+      assert.equal(table.tag(entry), m[0].length % 3);
+    }
+  });
+
   it('keeps every word apart through growth and starts afresh past its limit', () => {
     const table = new WordTable((lower) => lower.toUpperCase(), 3000);
     fc.assert(fc.property(fc.array(fc.stringMatching(/^[A-Za-zÀ-ÿ’']{1,8}$/), { minLength: 1, maxLength: 400 }), (list) => {
