@@ -19,10 +19,13 @@
 import { CUE_WORDS } from './attributionLexicon';
 import { cueProbability, type CueToken } from './attributionCues';
 import { TITLES, GROUP_HEADS, ANON_HEADS, ORG_HEADS } from './speakerLexicon';
+import { WordShapes } from './wordShapes';
 
 /** Cue word → learned precision; a Map so that words like "constructor" are never found on a prototype. */
 const CUE_PRECISION_OF = new Map<string, number>(Object.entries(CUE_WORDS).map(([w, [, p]]) => [w, p]));
-const cueP = (w: string): number => CUE_PRECISION_OF.get(w) ?? 0;
+/** Every word token asks for its cue precision, and few words are cues: most are ruled out by shape. */
+const CUE_WORD_SHAPES = new WordShapes(CUE_PRECISION_OF.keys());
+const cueP = (w: string): number => (CUE_WORD_SHAPES.mayInclude(w) ? CUE_PRECISION_OF.get(w) ?? 0 : 0);
 
 // Offsets are UTF-16 indices into `text` (the assembler converts to code points).
 export interface AttributionSpan { start: number; end: number }

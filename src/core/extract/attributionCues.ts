@@ -14,6 +14,7 @@
  * 0), which keeps the pass fast: a few percent of the tokens of a news text.
  */
 import { CUE_MODEL } from './attributionCueModel';
+import { WordShapes } from './wordShapes';
 
 /** Token kinds, as in attribution.ts: 0 word, 1 punctuation, 2 opening quote, 3 closing quote, 4 straight quote. */
 export interface CueToken {
@@ -27,6 +28,8 @@ export interface CueToken {
 
 const WEIGHTS = new Map<string, number>(Object.entries(CUE_MODEL.weights));
 const CANDIDATES = new Set<string>(CUE_MODEL.candidates);
+/** Most words are no candidate: this rules out most of them before the Set lookup. */
+const CANDIDATE_SHAPES = new WordShapes(CANDIDATES);
 
 export function isCueCandidate(word: string): boolean {
   return CANDIDATES.has(word);
@@ -309,7 +312,7 @@ function weightsOf(w: string): CandidateWeights {
 /** Probability that token `i` heads an attribution cue; 0 for words the model never saw as cues. */
 export function cueProbability(toks: readonly CueToken[], i: number, lo: number, hi: number, quoteInSentence: boolean): number {
   const t = toks[i];
-  if (t.k !== 0 || t.q >= 0 || !CANDIDATES.has(t.w)) return 0;
+  if (t.k !== 0 || t.q >= 0 || !CANDIDATE_SHAPES.mayInclude(t.w) || !CANDIDATES.has(t.w)) return 0;
   const c = cueContext(toks, i, lo, hi);
   const cw = weightsOf(t.w);
   const thatSoon = c.thatSoon ? 1 : 0;

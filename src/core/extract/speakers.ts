@@ -152,16 +152,23 @@ function tokenize(text: string, known: readonly LowerCasedToken[]): Tok[] {
         if (nx === 10 || Number.isNaN(nx)) endsSentence = true;
       }
     }
-    toks.push({ s, e, w: lower, word: true, cap: isUpper(text, s), sent: sentenceStart, poss, para, f: WORD_FLAGS.get(lower) ?? 0 });
+    toks.push({ s, e, w: lower, word: true, cap: isUpper(text, s), sent: sentenceStart || opensQuotedSentence(toks, para), poss, para, f: WORD_FLAGS.get(lower) ?? 0 });
     sentenceStart = endsSentence;
     if (poss) i += 2;
   }
-  // A word after an opening quote or bracket at a sentence start is still first in its sentence.
-  for (let k = 1; k < toks.length; k++) {
-    const p = toks[k - 1];
-    if (toks[k].word && !p.word && (p.w === '“' || p.w === '"' || p.w === '(' || p.w === '‘' || p.w === "'") && (k === 1 || toks[k - 2].w === '.' || toks[k - 2].para !== toks[k].para || toks[k - 2].w === ':')) toks[k].sent = true;
-  }
   return toks;
+}
+
+/**
+ * A word about to be appended to `toks` in paragraph `para` right after an opening quote or bracket
+ * at a sentence start: it is still first in its sentence.
+ */
+function opensQuotedSentence(toks: Tok[], para: number): boolean {
+  const k = toks.length;
+  if (k === 0) return false;
+  const p = toks[k - 1];
+  if (p.word || !(p.w === '“' || p.w === '"' || p.w === '(' || p.w === '‘' || p.w === "'")) return false;
+  return k === 1 || toks[k - 2].w === '.' || toks[k - 2].para !== para || toks[k - 2].w === ':';
 }
 
 // ------------------------------------------------------------------ mentions
@@ -272,6 +279,23 @@ function joinedWords(toks: Tok[], a: number, b: number): string {
   let joined = toks[a].w;
   for (let k = a + 1; k < b; k++) joined += '\u0001' + toks[k].w;
   return joined;
+}
+
+/** The first words of the multi-word phrases of a phrase list. */
+function phraseFirstWords(phrases: Iterable<string>): Set<string> {
+  const firsts = new Set<string>();
+  for (const p of phrases) if (p.includes('\u0001')) firsts.add(p.slice(0, p.indexOf('\u0001')));
+  return firsts;
+}
+const ORG_PHRASE_FIRST_WORDS = phraseFirstWords(ORG_PHRASES);
+const PLACE_PHRASE_FIRST_WORDS = phraseFirstWords(PLACE_PHRASES);
+
+/**
+ * Tokens [a, b) (two or more) are a phrase of `phrases`, whose first words are `firstWords`. Most
+ * capitalised runs start with no listed phrase's first word, and then no joined string is built.
+ */
+function isPhrase(toks: Tok[], a: number, b: number, phrases: ReadonlySet<string>, firstWords: ReadonlySet<string>): boolean {
+  return firstWords.has(toks[a].w) && phrases.has(joinedWords(toks, a, b));
 }
 
 /** Every token of [a, b) is in one of the lists of `flags`. */
@@ -453,7 +477,7 @@ class MentionFinder {
     const lastFlags = toks[b - 1].f;
 
     // Organisations by name or head word ("Russian Foreign Ministry", "the Kremlin", "White House").
-    if (b - a === 1 ? lastFlags & ORG_NAME || ORG_PHRASES.has(toks[a].w) : ORG_PHRASES.has(joinedWords(toks, a, b))) {
+    if (b - a === 1 ? lastFlags & ORG_NAME || ORG_PHRASES.has(toks[a].w) : isPhrase(toks, a, b, ORG_PHRASES, ORG_PHRASE_FIRST_WORDS)) {
       this.mention(a, b, 'org');
       return;
     }
@@ -529,7 +553,7 @@ class MentionFinder {
     const hasTitle = role !== null || honorific !== '';
 
     if (!hasTitle) {
-      if ((nameTokens > 1 && surnameFlags & PLACE_HEAD) || PLACE_PHRASES.has(nameTokens === 1 ? toks[nameStart].w : joinedWords(toks, nameStart, b))) { this.mention(nameStart, b, 'place'); return; }
+      if ((nameTokens > 1 && surnameFlags & PLACE_HEAD) || (nameTokens === 1 ? PLACE_PHRASES.has(toks[nameStart].w) : isPhrase(toks, nameStart, b, PLACE_PHRASES, PLACE_PHRASE_FIRST_WORDS))) { this.mention(nameStart, b, 'place'); return; }
       if (nameTokens === 1) {
         if (firstFlags & ORG_NAME) { this.mention(nameStart, b, 'org'); return; }
         if (firstFlags & PLACE) { this.mention(nameStart, b, 'place'); return; }
@@ -545,9 +569,11 @@ class MentionFinder {
     const afterThe = !hasTitle && toks[nameStart - 1]?.w === 'the';
     // "Mitch McConnell of Kentucky": a lone capitalised word after these prepositions is a place.
     if (!hasTitle && nameTokens === 1 && PLACE_PREPOSITIONS.has(toks[nameStart - 1]?.w ?? '')) { this.mention(nameStart, b, 'place'); return; }
-    const foldedFirst = fold(toks[firstAt].w);
-    if (!gender) gender = MALE_FIRST_NAMES.has(foldedFirst) && nameTokens > 1 ? 'm' : FEMALE_FIRST_NAMES.has(foldedFirst) && nameTokens > 1 ? 'f' : '';
-    const knownFirst = nameTokens > 1 && (MALE_FIRST_NAMES.has(foldedFirst) || FEMALE_FIRST_NAMES.has(foldedFirst));
+    // A one-word name has no first name: nothing to fold or look up.
+    const foldedFirst = nameTokens > 1 ? fold(toks[firstAt].w) : '';
+    const firstNameGender: Gender = nameTokens > 1 ? (MALE_FIRST_NAMES.has(foldedFirst) ? 'm' : FEMALE_FIRST_NAMES.has(foldedFirst) ? 'f' : '') : '';
+    if (!gender) gender = firstNameGender;
+    const knownFirst = firstNameGender !== '';
     const kind: MentionKind = hasTitle || knownFirst ? 'person' : 'weak';
     let roleStrength = role ? (rankOnly ? 1 : 3) : 0;
     // A title written in lower case before the name: "Russian Foreign Ministry spokeswoman Maria Zakharova".
@@ -563,7 +589,7 @@ class MentionFinder {
       definite: afterThe,
       s: toks[honorific ? h - 1 : nameStart].s,
       surface,
-      first: nameTokens > 1 ? foldedFirst : '',
+      first: foldedFirst,
       last: fold(surname),
       nameTokens,
       gender,
@@ -1103,7 +1129,10 @@ export function analyzeSpeakers(text: string, attributions: readonly Attribution
     const always = c.kind === 'person' || c.kind === 'org';
     if (always || c.isSource) listed.push(id);
   });
-  listed.sort((x, y) => firstStart(clusters[x]) - firstStart(clusters[y]));
+  // Each listed cluster's first start, computed once rather than in every comparison.
+  const firstStarts = new Float64Array(clusters.length);
+  for (const id of listed) firstStarts[id] = firstStart(clusters[id]);
+  listed.sort((x, y) => firstStarts[x] - firstStarts[y]);
   const listedSurnames = new Map<string, number>();
   for (const id of listed) {
     const c = clusters[id];
@@ -1125,14 +1154,15 @@ export function analyzeSpeakers(text: string, attributions: readonly Attribution
     }
     usedIds.set(sid, usedIds.get(sid) ?? 1);
     const aliases: string[] = [];
-    for (const m of [...c.mentions].sort((x, y) => x.s - y.s)) {
+    const inTextOrder = [...c.mentions].sort((x, y) => x.s - y.s);
+    for (const m of inTextOrder) {
       const s = m.kind === 'role' && m.definite ? `the ${m.surface}` : m.kind === 'anon' ? lowerDeterminer(m.surface) : m.surface;
       if (s !== name && !aliases.includes(s)) aliases.push(s);
     }
     const spans = c.mentions.map((m) => ({ start: m.s, end: m.e })).concat(c.pronouns);
     spans.sort((x, y) => x.start - y.start || x.end - y.end);
     const unique = spans.filter((sp, i) => i === 0 || sp.start !== spans[i - 1].start || sp.end !== spans[i - 1].end);
-    return { id: sid, name, kind: outputKind(c), role: bestRole(c), aliases, mentions: unique };
+    return { id: sid, name, kind: outputKind(c), role: bestRole(c, inTextOrder), aliases, mentions: unique };
   });
   return { speakers, claimSpeakers: resolved.map((id) => (id === null ? null : index.get(id) ?? null)) };
 }
@@ -1180,10 +1210,11 @@ function canonicalName(c: Cluster, sameSurname: (last: string) => boolean): stri
   return ms[0].surface;
 }
 
-function bestRole(c: Cluster): string | null {
+/** `inTextOrder`: the cluster's mentions sorted by start. */
+function bestRole(c: Cluster, inTextOrder: readonly Mention[]): string | null {
   let best: string | null = null;
   let strength = 0;
-  for (const m of [...c.mentions].sort((x, y) => x.s - y.s)) {
+  for (const m of inTextOrder) {
     if (m.role && m.roleStrength > strength) { best = m.role; strength = m.roleStrength; }
   }
   if (best === null && c.kind === 'role') return c.mentions[0].surface;
