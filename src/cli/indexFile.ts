@@ -18,7 +18,7 @@
  *   documents a restart changed to the changes file instead.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import * as path from 'node:path';
 import { CorpusIndex, type CorpusIndexOptions } from '../core/index/corpusIndex';
 import { REGISTRY_RULES_VERSION } from '../core/index/registry';
@@ -169,8 +169,11 @@ export class FileExtractionStore implements ExtractionStore<FileRef> {
     }
   }
 
-  /** The index file this store's index was loaded from or last written to, its id, and how many changes its changes file holds. */
-  indexFile: { path: string; id: string; changes: number } | undefined;
+  /**
+   * The index file this store's index was loaded from or last written to, its id, how many changes
+   * its changes file holds, and how many bytes of that file are those changes (0: none of it is).
+   */
+  indexFile: { path: string; id: string } & ChangesRead | undefined;
 
   /** References now stored in `file` (appended there): they read from it from now on. */
   relocate(file: string, moved: readonly [FileRef, number][]): void {
@@ -331,6 +334,16 @@ function parseDocumentLine(buffer: Buffer, start: number, last: number, fileOffs
   };
 }
 
+/** What reading a changes file found: the changes applied, and the bytes they take from its start. */
+interface ChangesRead {
+  changes: number;
+  /**
+   * The end of the last change applied: what follows (a line cut short by a crash) is not part of
+   * the file, and a file written for another index has none. Appending starts here.
+   */
+  changesBytes: number;
+}
+
 /** The changes file of an index file. */
 export const changesFileOf = (file: string): string => `${file}.changes`;
 
@@ -343,7 +356,7 @@ export const changesFileOf = (file: string): string => `${file}.changes`;
  * header when the file is in an older format or `wantDocuments` says so.
  * Throws SnapshotError with file:line for a damaged file.
  */
-export function readIndexHeads(store: FileExtractionStore, file: string, name: string, reader: IndexReader = {}): IndexFileHeader & { changes: number } {
+export function readIndexHeads(store: FileExtractionStore, file: string, name: string, reader: IndexReader = {}): IndexFileHeader & ChangesRead {
   const segment = store.openFile(file);
   let header: IndexFileHeader | undefined;
   let wanted = false;
@@ -361,7 +374,7 @@ export function readIndexHeads(store: FileExtractionStore, file: string, name: s
     return false;
   });
   if (!header) throw new SnapshotError(`${name}: empty file, not a ClaimLens index; delete it to rebuild`);
-  if (!wanted || !header.lineLayout) return { ...header, changes: 0 };
+  if (!wanted || !header.lineLayout) return { ...header, changes: 0, changesBytes: 0 };
   // Written by ClaimLens: the table at the end says where everything is.
   const table = readTable(segment.fd, fstatSync(segment.fd).size, segment);
   if (table) {
@@ -379,33 +392,38 @@ export function readIndexHeads(store: FileExtractionStore, file: string, name: s
       return true;
     });
   }
-  return { ...header, changes: header.id === undefined ? 0 : readChanges(store, changesFileOf(file), `${name}.changes`, header.id, reader) };
+  return { ...header, ...(header.id === undefined ? { changes: 0, changesBytes: 0 } : readChanges(store, changesFileOf(file), `${name}.changes`, header.id, reader)) };
 }
 
-/** Applies the changes file written for the index `baseId`; returns how many changes it held (0 when it is missing or belongs to another index). */
-function readChanges(store: FileExtractionStore, file: string, name: string, baseId: string, reader: IndexReader): number {
+/** Applies the changes file written for the index `baseId` (none when it is missing or belongs to another index). */
+function readChanges(store: FileExtractionStore, file: string, name: string, baseId: string, reader: IndexReader): ChangesRead {
   let segment: Segment;
   try {
     segment = store.openFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { changes: 0, changesBytes: 0 };
     throw error;
   }
   let changes = 0;
+  let changesBytes = 0;
   forEachLine(segment.fd, (buffer, start, end, fileOffset, lineNo, complete) => {
     // A line cut short by a crash while appending: that change was not saved (its file will be read again).
     if (!complete) return false;
+    const lineEnd = fileOffset + (end - start) + 1;
     let last = end;
     if (last > start && buffer[last - 1] === 13) last--;
-    if (last === start) return true;
+    if (last === start) { changesBytes = lineEnd; return true; }
     const where = `${name}:${lineNo}`;
     if (lineNo === 1) {
       let v: { format?: unknown; version?: unknown; base?: unknown } | undefined;
       try { v = JSON.parse(buffer.toString('utf8', start, last)) as typeof v; } catch { /* not ours */ }
       // Written for another index (the index was rewritten since): nothing in it applies.
-      return v?.format === CHANGES_FORMAT && v.version === CHANGES_VERSION && v.base === baseId;
+      if (v?.format !== CHANGES_FORMAT || v.version !== CHANGES_VERSION || v.base !== baseId) return false;
+      changesBytes = lineEnd;
+      return true;
     }
     changes++;
+    changesBytes = lineEnd;
     if (buffer.indexOf(SPEAKERS, start) !== -1 && buffer.indexOf(SPEAKERS, start) < last) {
       reader.document?.(parseDocumentLine(buffer, start, last, fileOffset, segment, where), where);
       return true;
@@ -424,7 +442,7 @@ function readChanges(store: FileExtractionStore, file: string, name: string, bas
     }
     return true;
   });
-  return changes;
+  return { changes, changesBytes };
 }
 
 /** What `loadIndexFile` found besides the index. */
@@ -446,7 +464,7 @@ const MAX_WHOLE_TEXT = 256 * 1024 * 1024;
 export function loadIndexFile(file: string, name: string, options: CorpusIndexOptions & { store: FileExtractionStore }): LoadedIndex | undefined {
   let index: CorpusIndex | undefined;
   let trustKeys = true;
-  let header: IndexFileHeader & { changes: number };
+  let header: IndexFileHeader & ChangesRead;
   try {
     header = readIndexHeads(options.store, file, name, {
       wantDocuments: (h) => {
@@ -477,7 +495,7 @@ export function loadIndexFile(file: string, name: string, options: CorpusIndexOp
   index ??= new CorpusIndex(options, header.speakerIds);
   index.markSaved();
   const discarded = discardedReason(header, index);
-  if (!discarded.discarded && header.id !== undefined) options.store.indexFile = { path: file, id: header.id, changes: header.changes };
+  if (!discarded.discarded && header.id !== undefined) options.store.indexFile = { path: file, id: header.id, changes: header.changes, changesBytes: header.changesBytes };
   return { index, ...discarded };
 }
 
@@ -487,7 +505,7 @@ function discardedReason(header: SnapshotHeader, index: CorpusIndex): { discarde
   return {};
 }
 
-/** Writes through a 8 MB buffer, knowing the file offset of everything written. */
+/** Writes through a 8 MB buffer at `position` and on, knowing the file offset of everything written. */
 class SequentialWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -506,7 +524,7 @@ class SequentialWriter {
 
   flush(): void {
     if (this.pendingBytes === 0) return;
-    writeAll(this.fd, this.pending, this.pendingBytes);
+    writeAll(this.fd, this.pending, this.pendingBytes, this.position - this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -584,7 +602,7 @@ export function writeIndexFile(index: CorpusIndex, file: string): number {
   // The changes file belonged to the index just replaced (its first line names that one; it no longer applies).
   rmSync(changesFileOf(file), { force: true });
   store?.adopt(file, moved);
-  if (store) store.indexFile = { path: file, id: id!, changes: 0 };
+  if (store) store.indexFile = { path: file, id: id!, changes: 0, changesBytes: 0 };
   index.markSaved();
   return out.position;
 }
@@ -604,11 +622,14 @@ export function appendIndexChanges(index: CorpusIndex, file: string, maxChanges:
   const { locations, speakerIds } = index.unsavedChanges();
   if (base.changes + locations.length > maxChanges) return undefined;
   const changesFile = changesFileOf(file);
-  const fd = openSync(changesFile, 'a+');
+  // Not opened for appending: the file may end in what is not ours to keep (a change cut short by a
+  // crash, which new lines would be glued to, or a whole file left from another index).
+  const fd = openSync(changesFile, fsConstants.O_RDWR | fsConstants.O_CREAT);
   const moved: [FileRef, number][] = [];
   let written = 0;
   try {
-    const start = fstatSync(fd).size;
+    const start = base.changesBytes;
+    if (fstatSync(fd).size !== start) ftruncateSync(fd, start);
     const out = new SequentialWriter(fd, start);
     if (start === 0) out.text(JSON.stringify({ format: CHANGES_FORMAT, version: CHANGES_VERSION, base: base.id }) + '\n');
     if (Object.keys(speakerIds).length > 0) out.text(JSON.stringify({ speakerIds }) + '\n');
@@ -635,6 +656,7 @@ export function appendIndexChanges(index: CorpusIndex, file: string, maxChanges:
   }
   store.relocate(changesFile, moved);
   base.changes += locations.length;
+  base.changesBytes += written;
   index.markSaved();
   return written;
 }

@@ -235,6 +235,32 @@ describe('index files: changes appended instead of rewriting', () => {
     assert.equal(fresh.facts('b.txt')?.sha256, 'sha-b.txt');
   });
 
+  it('appends after a change cut short by a crash, and over a changes file left from another index, and a new process sees every change', () => {
+    const { file, memory } = saved();
+    const first = loadIndexFile(file, 'index.json', { store: store() })!.index;
+    first.addExtracted({ location: 'e.txt', sha256: 'sha-e', extraction: extraction('Olaf Scholz said that prices rose.') });
+    appendIndexChanges(first, file, 100);
+    // The next restart crashed while appending: its line ends half-way.
+    const whole = readFileSync(changesFileOf(file), 'utf8');
+    writeFileSync(changesFileOf(file), whole + whole.split('\n')[1].slice(0, 50));
+    const afterCrash = loadIndexFile(file, 'index.json', { store: store() })!.index;
+    assert.ok(afterCrash.has('e.txt'));
+    afterCrash.addExtracted({ location: 'b.txt', sha256: 'sha-b2', extraction: extraction('Keir Starmer said that taxes would rise.') });
+    appendIndexChanges(afterCrash, file, 100);
+    const reloaded = loadIndexFile(file, 'index.json', { store: store() })!.index;
+    assert.equal(reloaded.facts('b.txt')?.sha256, 'sha-b2', 'the change appended after the cut line is read');
+    assert.ok(reloaded.has('e.txt'));
+
+    // A changes file of another index (its first line names that one) is replaced, not appended to.
+    writeFileSync(changesFileOf(file), '{"format":"claimlens-index-changes","version":1,"base":"another"}\n');
+    const stale = loadIndexFile(file, 'index.json', { store: store() })!.index;
+    stale.remove('c.txt');
+    memory.remove('c.txt');
+    appendIndexChanges(stale, file, 100);
+    const fresh = loadIndexFile(file, 'index.json', { store: store() })!.index;
+    assert.deepEqual(fresh.locations(), memory.locations());
+  });
+
   function built(): CorpusIndex {
     const index = new CorpusIndex({ store: store() });
     for (const [location, text] of Object.entries(DOCS)) index.addExtracted({ location, sha256: `sha-${location}`, mtime: 1000, size: text.length, extraction: extraction(text) });
